@@ -1,0 +1,103 @@
+/* One application type of the catalog: where it is filed, what is captured,
+ * which documents and signatures it needs. Immutable once loaded. */
+#pragma once
+
+#include <glib-object.h>
+#include "sch-validate.h"
+
+G_BEGIN_DECLS
+
+/* A text in several languages: { "de": ..., "fr": ..., "it": ..., "en": ... }. */
+typedef struct _SchText SchText;
+/* The text in @lang (NULL = UI language), falling back to en, then de. */
+const char *sch_text_get (const SchText *text, const char *lang);
+
+typedef enum {
+  SCH_FILING_HERE,              /* at this residents' office: a case is captured */
+  SCH_FILING_MIGRATION_OFFICE,  /* directly at the cantonal migration office */
+  SCH_FILING_EASYGOV,           /* by the employer through easyGov */
+} SchFiling;
+
+typedef enum {
+  SCH_SIGNER_APPLICANT,
+  SCH_SIGNER_SPOUSE,
+  SCH_SIGNER_EMPLOYER,
+  SCH_SIGNER_LEGAL_REPRESENTATIVE,
+  SCH_SIGNER_SPONSOR,           /* the family member already living here */
+  SCH_SIGNER_AUTHORITY,         /* a requesting authority (file inspection) */
+} SchSigner;
+
+typedef enum {
+  SCH_FIELD_TEXT,
+  SCH_FIELD_DATE,
+  SCH_FIELD_CHOICE,             /* one of @choices */
+  SCH_FIELD_COUNTRY,            /* ISO alpha-2, chosen from the country list */
+  SCH_FIELD_MUNICIPALITY,       /* BFS number, chosen from the municipality list */
+  SCH_FIELD_MULTILINE,
+} SchFieldKind;
+
+typedef struct {
+  char    *value;               /* stored value, e.g. eCH-0044 sex "2" */
+  SchText *label;
+} SchChoice;
+
+typedef struct {
+  char         *id;             /* stable key within its group: "official_name" */
+  SchText      *label;
+  SchText      *hint;           /* may be NULL: placeholder / format hint */
+  SchFieldKind  kind;
+  SchValidator  validator;
+  gboolean      required;
+  guint         max_length;     /* 0 = validator's default */
+  GPtrArray    *choices;        /* SchChoice*, for SCH_FIELD_CHOICE; else NULL */
+  gboolean      searchable;     /* indexed for the case list search */
+} SchField;
+
+typedef struct {
+  char      *id;                /* "person", "address", "family", ... */
+  SchText   *title;
+  SchText   *description;       /* may be NULL */
+  gboolean   repeatable;        /* list of items, e.g. family members */
+  guint      min_items;         /* for repeatable groups */
+  guint      max_items;         /* for repeatable groups, 0 = no limit */
+  GPtrArray *fields;            /* SchField* */
+} SchFieldGroup;
+
+typedef struct {
+  char     *id;                 /* "passport", "employment_contract", ... */
+  SchText  *title;
+  SchText  *description;        /* may be NULL */
+  gboolean  required;
+  guint     min_pages;
+  guint     max_pages;          /* 0 = no limit */
+} SchDocSlot;
+
+#define SCH_TYPE_APP_TYPE (sch_app_type_get_type ())
+G_DECLARE_FINAL_TYPE (SchAppType, sch_app_type, SCH, APP_TYPE, GObject)
+
+const char    *sch_app_type_get_code            (SchAppType *self);
+const char    *sch_app_type_get_title           (SchAppType *self, const char *lang);
+const char    *sch_app_type_get_description     (SchAppType *self, const char *lang);
+SchFiling      sch_app_type_get_filing          (SchAppType *self);
+/* Where and how the resident files it (address, URL), for types not filed here. */
+const char    *sch_app_type_get_filing_info     (SchAppType *self, const char *lang);
+/* eCH-0006 category the application leads to ("0201"), may be NULL. */
+const char    *sch_app_type_get_permit_category (SchAppType *self);
+GPtrArray     *sch_app_type_get_groups          (SchAppType *self);   /* SchFieldGroup* */
+const SchFieldGroup *sch_app_type_lookup_group  (SchAppType *self, const char *group_id);
+const SchField *sch_app_type_lookup_field       (SchAppType *self, const char *group_id, const char *field_id);
+GPtrArray     *sch_app_type_get_slots           (SchAppType *self);   /* SchDocSlot* */
+/* Signers in order; an array of SchSigner. */
+GArray        *sch_app_type_get_signers         (SchAppType *self);
+/* Fee in Rappen (CHF × 100). */
+guint          sch_app_type_get_fee             (SchAppType *self);
+/* Where the definition came from: "resource:///…/x.json" or a file path. */
+const char    *sch_app_type_get_source          (SchAppType *self);
+
+const char    *sch_signer_to_string   (SchSigner signer);   /* "applicant", ... */
+gboolean       sch_signer_from_string (const char *name, SchSigner *signer);
+const char    *sch_signer_get_label   (SchSigner signer);   /* translated */
+const char    *sch_filing_to_string   (SchFiling filing);   /* "here", "migration-office", "easygov" */
+gboolean       sch_filing_from_string (const char *name, SchFiling *filing);
+
+G_END_DECLS

@@ -100,4 +100,53 @@ const char    *sch_signer_get_label   (SchSigner signer);   /* translated */
 const char    *sch_filing_to_string   (SchFiling filing);   /* "here", "migration-office", "easygov" */
 gboolean       sch_filing_from_string (const char *name, SchFiling *filing);
 
+/* Building blocks for the catalog loader (sch-catalog.c). */
+typedef enum {
+  SCH_LANG_DE,
+  SCH_LANG_FR,
+  SCH_LANG_IT,
+  SCH_LANG_EN,
+  SCH_N_LANGS
+} SchLang;
+
+/* "de", "fr", "it", "en"; -1 for anything else. */
+int             sch_lang_from_string   (const char *lang);
+const char     *sch_lang_to_string     (SchLang lang);
+
+SchText        *sch_text_new           (void);
+SchText        *sch_text_copy          (const SchText *text);
+void            sch_text_free          (SchText *text);
+void            sch_text_set           (SchText *text, SchLang lang, const char *value);
+/* The text in exactly @lang, without fallback; NULL if missing. */
+const char     *sch_text_get_exact     (const SchText *text, SchLang lang);
+gboolean        sch_text_is_empty      (const SchText *text);
+
+void            sch_choice_free        (SchChoice *choice);
+SchField       *sch_field_copy         (const SchField *field);
+void            sch_field_free         (SchField *field);
+SchFieldGroup  *sch_field_group_copy   (const SchFieldGroup *group);
+void            sch_field_group_free   (SchFieldGroup *group);
+/* Looks up a field of @group by id; NULL if it has none. */
+SchField       *sch_field_group_lookup_field (const SchFieldGroup *group, const char *field_id);
+void            sch_doc_slot_free      (SchDocSlot *slot);
+
+/* Takes ownership of every pointer argument except @code, @permit_category and @source. */
+SchAppType     *sch_app_type_new       (const char *code,
+                                        SchText    *title,
+                                        SchText    *description,
+                                        SchFiling   filing,
+                                        SchText    *filing_info,
+                                        const char *permit_category,
+                                        GPtrArray  *groups,
+                                        GPtrArray  *slots,
+                                        GArray     *signers,
+                                        guint       fee,
+                                        const char *source);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchText, sch_text_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchChoice, sch_choice_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchField, sch_field_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchFieldGroup, sch_field_group_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchDocSlot, sch_doc_slot_free)
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "sch-case-summary.h"
 #include "sch-store.h"
 
 G_BEGIN_DECLS

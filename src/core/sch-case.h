@@ -47,10 +47,15 @@ void          sch_case_remove_item    (SchCase *self, const char *group, guint i
 
 /* "Official name, First names" of the applicant (person group), or NULL. */
 char         *sch_case_dup_display_name (SchCase *self);
+/* The searchable values (names, AHV and ZEMIS, also as digits only, the
+ * reference) of every group and item, separated by spaces, for the search index. */
+char         *sch_case_dup_search_text (SchCase *self);
 /* Serialised data, as stored. */
 char         *sch_case_dup_data_json  (SchCase *self);
 /* Whether values changed since the last sch_case_mark_saved(). */
 gboolean      sch_case_is_dirty       (SchCase *self);
 void          sch_case_mark_saved     (SchCase *self);
+
+/* signal "changed" (SchCase *kase): a value, an item or the reference changed. */
 
 G_END_DECLS

@@ -1,0 +1,243 @@
+#define G_LOG_DOMAIN "sch-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "sch-test-ui.h"
+
+#define RESOURCE_BASE "/io/github/schalter/Schalter"
+
+void
+sch_test_ui_init (void)
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  /* The in-process test accessibility backend lets tests read accessible
+   * labels without an AT-SPI bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+
+  gtk_init ();
+  adw_init ();
+
+  /* The UI resources are linked into the test and register themselves;
+   * AdwApplication would load the style sheet, but tests have no app. */
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static gboolean
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drain_pending (void)
+{
+  /* A running frame clock keeps sources pending forever: bound the loop. */
+  for (guint i = 0; i < 1000 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+void
+sch_test_ui_wait (guint ms)
+{
+  gboolean done = FALSE;
+
+  drain_pending ();
+  g_timeout_add (ms, set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  drain_pending ();
+}
+
+gboolean
+sch_test_ui_wait_for (gboolean *done, guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id;
+
+  g_return_val_if_fail (done != NULL, FALSE);
+
+  id = g_timeout_add (timeout_ms, set_flag_cb, &timed_out);
+  while (!*done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+
+  return *done;
+}
+
+char *
+sch_test_ui_save_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file_name = NULL;
+  g_autofree char *path = NULL;
+  const char *dir;
+  GtkWidget *window;
+  GtkWidget *content;
+  GskRenderer *renderer;
+  int width, height;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  window = GTK_WIDGET (gtk_widget_get_native (widget));
+  g_assert_nonnull (window);
+  g_assert_true (gtk_widget_get_mapped (window));
+
+  /* Let pending layout and the next frame happen first. */
+  sch_test_ui_wait (100);
+
+  /* The window's content without the resize frame that windows get on an
+   * X server without compositor (as under Xvfb). */
+  content = GTK_IS_WINDOW (window) ? gtk_window_get_child (GTK_WINDOW (window)) : NULL;
+  if (content == NULL)
+    content = window;
+
+  width = gtk_widget_get_width (content);
+  height = gtk_widget_get_height (content);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (content);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  dir = g_getenv ("SCHALTER_ARTIFACTS");
+  if (dir == NULL || *dir == '\0')
+    dir = g_get_tmp_dir ();
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+
+  file_name = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file_name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot saved to %s", path);
+
+  return g_steal_pointer (&path);
+}
+
+char *
+sch_test_ui_make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir;
+
+  dir = g_dir_make_tmp ("schalter-test-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  return dir;
+}
+
+static gboolean
+accessible_label_is (GtkWidget *widget, const char *name)
+{
+  g_autofree char *mismatch = NULL;
+
+  /* Only the test backend (see sch_test_ui_init) stores the properties. */
+  if (g_strcmp0 (g_getenv ("GTK_A11Y"), "test") != 0)
+    return FALSE;
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return FALSE;
+
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+  return mismatch == NULL;
+}
+
+static gboolean
+widget_is_named (GtkWidget *widget, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return TRUE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), name) == 0)
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), name) == 0)
+    return TRUE;
+  if (GTK_IS_CHECK_BUTTON (widget) &&
+      g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)), name) == 0)
+    return TRUE;
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), name) == 0)
+    return TRUE;
+  if (ADW_IS_STATUS_PAGE (widget) &&
+      g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), name) == 0)
+    return TRUE;
+
+  return accessible_label_is (widget, name);
+}
+
+GtkWidget *
+sch_test_ui_find (GtkWidget *root, GType type, const char *name)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (root), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_type_is_a (G_OBJECT_TYPE (child), type) && widget_is_named (child, name))
+        return child;
+
+      found = sch_test_ui_find (child, type, name);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+sch_test_ui_type (GtkWidget *editable, const char *text)
+{
+  int position = 0;
+
+  g_return_if_fail (GTK_IS_EDITABLE (editable));
+  g_return_if_fail (text != NULL);
+
+  gtk_widget_grab_focus (editable);
+  gtk_editable_delete_text (GTK_EDITABLE (editable), 0, -1);
+
+  /* One character at a time, so "changed" fires as for a typing user. */
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      const char *next = g_utf8_next_char (p);
+
+      gtk_editable_insert_text (GTK_EDITABLE (editable), p, next - p, &position);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
+gboolean
+sch_test_ui_activate (GtkWidget *widget, const char *action, GVariant *param)
+{
+  g_autoptr(GVariant) owned = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (action != NULL, FALSE);
+
+  if (param != NULL)
+    owned = g_variant_ref_sink (param);
+
+  return gtk_widget_activate_action_variant (widget, action, owned);
+}

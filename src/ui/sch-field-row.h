@@ -23,7 +23,17 @@ void            sch_field_row_set_error  (SchFieldRow *self, const char *message
 /* The widget that takes the keyboard focus. */
 GtkWidget      *sch_field_row_get_input  (SchFieldRow *self);
 
+/* Read-only rows show the value but do not let the clerk change it. */
+void            sch_field_row_set_editable (SchFieldRow *self, gboolean editable);
+/* Whether the input has lost the keyboard focus once (or was marked so):
+ * only then is an empty required field reported. */
+gboolean        sch_field_row_get_touched  (SchFieldRow *self);
+void            sch_field_row_set_touched  (SchFieldRow *self, gboolean touched);
+/* The message shown under the field, or NULL. */
+const char     *sch_field_row_get_error    (SchFieldRow *self);
+
 /* signal "value-changed" (SchFieldRow *row): the clerk changed the value. */
 /* signal "activate-next" (SchFieldRow *row): Enter pressed: focus the next field. */
+/* signal "focus-left" (SchFieldRow *row): the input lost the keyboard focus. */
 
 G_END_DECLS

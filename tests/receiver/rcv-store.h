@@ -1,0 +1,108 @@
+/* rcv-store.h: the reference receiver's SQLite storage
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _RcvStore RcvStore;
+
+/* Outcomes that are answers to the client, not failures of the store. */
+typedef enum {
+  RCV_ERROR,
+  RCV_OK,
+  RCV_CREATED,
+  RCV_REPLAYED,
+  RCV_CONFLICT,
+  RCV_UNKNOWN_CASE,
+  RCV_UNKNOWN_DOCUMENT,
+  RCV_UNKNOWN_SUPPLEMENT,
+  RCV_MISSING,
+  RCV_NOT_SUBMITTED,
+  RCV_CLOSED,
+  RCV_DUPLICATE_DOCUMENT,
+  RCV_TOO_MANY_DOCUMENTS,
+  RCV_INVALID_CURSOR,
+} RcvResult;
+
+typedef struct {
+  char   *slot;
+  char   *media_type;
+  gint64  size;
+  char   *sha256;
+  char   *received_at;  /* NULL until stored */
+} RcvDocument;
+
+void         rcv_document_free          (RcvDocument *doc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RcvDocument, rcv_document_free)
+
+RcvStore    *rcv_store_open             (const char  *dir,
+                                         GError     **error);
+void         rcv_store_free             (RcvStore    *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RcvStore, rcv_store_free)
+
+const char  *rcv_store_get_documents_dir (RcvStore   *self);
+
+/* @manifest is the request's "documents" array, already validated.
+ * @answer receives the JSON text of the answer (also for replays). */
+RcvResult    rcv_store_create_case      (RcvStore    *self,
+                                         const char  *uuid,
+                                         const char  *workstation,
+                                         const char  *canton,
+                                         GBytes      *body,
+                                         JsonArray   *manifest,
+                                         char       **answer,
+                                         GError     **error);
+RcvResult    rcv_store_create_supplement (RcvStore   *self,
+                                         const char  *case_uuid,
+                                         const char  *id,
+                                         GBytes      *body,
+                                         JsonArray   *manifest,
+                                         guint        max_documents,
+                                         char       **answer,
+                                         GError     **error);
+RcvResult    rcv_store_lookup_document  (RcvStore    *self,
+                                         const char  *case_uuid,
+                                         const char  *id,
+                                         RcvDocument **doc,
+                                         GError     **error);
+gboolean     rcv_store_mark_stored      (RcvStore    *self,
+                                         const char  *case_uuid,
+                                         const char  *id,
+                                         const char  *at,
+                                         GError     **error);
+/* @answer receives the answer object, or for RCV_MISSING the missing ids. */
+RcvResult    rcv_store_submit_case      (RcvStore    *self,
+                                         const char  *uuid,
+                                         JsonNode   **answer,
+                                         GError     **error);
+RcvResult    rcv_store_submit_supplement (RcvStore   *self,
+                                         const char  *case_uuid,
+                                         const char  *id,
+                                         JsonNode   **answer,
+                                         GError     **error);
+RcvResult    rcv_store_get_case         (RcvStore    *self,
+                                         const char  *uuid,
+                                         JsonNode   **answer,
+                                         GError     **error);
+RcvResult    rcv_store_get_changes      (RcvStore    *self,
+                                         const char  *since,
+                                         guint        limit,
+                                         JsonNode   **answer,
+                                         GError     **error);
+RcvResult    rcv_store_set_status       (RcvStore    *self,
+                                         const char  *uuid,
+                                         const char  *status,
+                                         const char  *note,
+                                         JsonArray   *requested,
+                                         GError     **error);
+JsonNode    *rcv_store_list_cases       (RcvStore    *self,
+                                         GError     **error);
+
+char        *rcv_now_string             (void);
+
+G_END_DECLS

@@ -45,6 +45,7 @@ struct _SchWindow
   AdwWindowTitle     *case_title;
   GtkStack           *content_stack;
   SchCaseEditor      *editor;
+  AdwViewStack       *case_views;
 };
 
 G_DEFINE_FINAL_TYPE (SchWindow, sch_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -356,6 +357,7 @@ type_chosen_cb (SchWindow *self, SchAppType *type)
   update_list_page (self);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  adw_view_stack_set_visible_child_name (self->case_views, "details");
   sch_case_editor_focus_first (self->editor);
 }
 
@@ -792,6 +794,7 @@ sch_window_class_init (SchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SchWindow, case_title);
   gtk_widget_class_bind_template_child (widget_class, SchWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, SchWindow, editor);
+  gtk_widget_class_bind_template_child (widget_class, SchWindow, case_views);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);

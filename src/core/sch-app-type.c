@@ -238,6 +238,17 @@ sch_doc_slot_free (SchDocSlot *slot)
   g_free (slot);
 }
 
+void
+sch_declaration_free (SchDeclaration *declaration)
+{
+  if (declaration == NULL)
+    return;
+
+  g_free (declaration->id);
+  sch_text_free (declaration->text);
+  g_free (declaration);
+}
+
 struct _SchAppType
 {
   GObject    parent_instance;
@@ -251,6 +262,7 @@ struct _SchAppType
   GPtrArray *groups;
   GPtrArray *slots;
   GArray    *signers;
+  GPtrArray *declarations;
   guint      fee;
   char      *source;
 };
@@ -270,6 +282,7 @@ sch_app_type_finalize (GObject *object)
   g_ptr_array_unref (self->groups);
   g_ptr_array_unref (self->slots);
   g_array_unref (self->signers);
+  g_ptr_array_unref (self->declarations);
   g_free (self->source);
 
   G_OBJECT_CLASS (sch_app_type_parent_class)->finalize (object);
@@ -284,6 +297,7 @@ sch_app_type_class_init (SchAppTypeClass *klass)
 static void
 sch_app_type_init (SchAppType *self)
 {
+  self->declarations = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_declaration_free);
 }
 
 SchAppType *
@@ -426,6 +440,25 @@ sch_app_type_get_signers (SchAppType *self)
   g_return_val_if_fail (SCH_IS_APP_TYPE (self), NULL);
 
   return self->signers;
+}
+
+GPtrArray *
+sch_app_type_get_declarations (SchAppType *self)
+{
+  g_return_val_if_fail (SCH_IS_APP_TYPE (self), NULL);
+
+  return self->declarations;
+}
+
+void
+sch_app_type_set_declarations (SchAppType *self,
+                               GPtrArray  *declarations)
+{
+  g_return_if_fail (SCH_IS_APP_TYPE (self));
+  g_return_if_fail (declarations != NULL);
+
+  g_ptr_array_unref (self->declarations);
+  self->declarations = declarations;
 }
 
 guint

@@ -72,6 +72,13 @@ typedef struct {
   guint     max_pages;          /* 0 = no limit */
 } SchDocSlot;
 
+/* A statement the signers confirm with their signature, printed on the
+ * signature form above the signature boxes. */
+typedef struct {
+  char    *id;                  /* "truthful", "data_exchange", ... */
+  SchText *text;
+} SchDeclaration;
+
 #define SCH_TYPE_APP_TYPE (sch_app_type_get_type ())
 G_DECLARE_FINAL_TYPE (SchAppType, sch_app_type, SCH, APP_TYPE, GObject)
 
@@ -89,6 +96,9 @@ const SchField *sch_app_type_lookup_field       (SchAppType *self, const char *g
 GPtrArray     *sch_app_type_get_slots           (SchAppType *self);   /* SchDocSlot* */
 /* Signers in order; an array of SchSigner. */
 GArray        *sch_app_type_get_signers         (SchAppType *self);
+/* Declarations printed on the signature form, in order; SchDeclaration*.
+ * Never NULL (empty when the type has none). */
+GPtrArray     *sch_app_type_get_declarations    (SchAppType *self);
 /* Fee in Rappen (CHF × 100). */
 guint          sch_app_type_get_fee             (SchAppType *self);
 /* Where the definition came from: "resource:///…/x.json" or a file path. */
@@ -129,6 +139,9 @@ void            sch_field_group_free   (SchFieldGroup *group);
 /* Looks up a field of @group by id; NULL if it has none. */
 SchField       *sch_field_group_lookup_field (const SchFieldGroup *group, const char *field_id);
 void            sch_doc_slot_free      (SchDocSlot *slot);
+void            sch_declaration_free   (SchDeclaration *declaration);
+/* Replaces the declarations (SchDeclaration*), taking ownership; for the loader. */
+void            sch_app_type_set_declarations (SchAppType *self, GPtrArray *declarations);
 
 /* Takes ownership of every pointer argument except @code, @permit_category and @source. */
 SchAppType     *sch_app_type_new       (const char *code,
@@ -148,5 +161,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchChoice, sch_choice_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchField, sch_field_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchFieldGroup, sch_field_group_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchDocSlot, sch_doc_slot_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchDeclaration, sch_declaration_free)
 
 G_END_DECLS

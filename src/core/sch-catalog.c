@@ -835,6 +835,60 @@ parse_signers (LoadCtx     *ctx,
 }
 
 static gboolean
+parse_declaration (LoadCtx         *ctx,
+                   JsonNode        *node,
+                   const char      *path,
+                   SchDeclaration **out,
+                   GError         **error)
+{
+  static const char * const members[] = { "id", "text", NULL };
+  g_autoptr(SchDeclaration) declaration = g_new0 (SchDeclaration, 1);
+  JsonObject *object = NULL;
+  const char *id = NULL;
+
+  if (!get_object (ctx, node, path, &object, error) ||
+      !check_members (ctx, object, path, members, error) ||
+      !get_id (ctx, object, path, &id, error) ||
+      !get_text (ctx, object, path, "text", TRUE, &declaration->text, error))
+    return FALSE;
+
+  declaration->id = g_strdup (id);
+  *out = g_steal_pointer (&declaration);
+  return TRUE;
+}
+
+static gboolean
+parse_declarations (LoadCtx     *ctx,
+                    JsonObject  *object,
+                    const char  *path,
+                    GPtrArray  **out,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) declarations = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_declaration_free);
+  JsonArray *array = NULL;
+
+  if (!get_array (ctx, object, path, "declarations", &array, error))
+    return FALSE;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *declaration_path = item_path (path, "declarations", i);
+      SchDeclaration *declaration = NULL;
+
+      if (!parse_declaration (ctx, json_array_get_element (array, i), declaration_path, &declaration, error))
+        return FALSE;
+      g_ptr_array_add (declarations, declaration);
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (((SchDeclaration *) g_ptr_array_index (declarations, j))->id, declaration->id))
+          return fail (ctx, error, SCH_CATALOG_ERROR_INVALID, declaration_path,
+                       _("The declaration id “%s” is used twice."), declaration->id);
+    }
+
+  *out = g_steal_pointer (&declarations);
+  return TRUE;
+}
+
+static gboolean
 parse_fee (LoadCtx    *ctx,
            JsonObject *object,
            const char *path,
@@ -922,7 +976,7 @@ parse_type (LoadCtx     *ctx,
 {
   static const char * const members[] = {
     "code", "title", "description", "filing", "filing_info", "permit_category",
-    "groups", "documents", "signers", "fee_chf", NULL
+    "groups", "documents", "signers", "declarations", "fee_chf", NULL
   };
   g_autoptr(SchText) title = NULL;
   g_autoptr(SchText) description = NULL;
@@ -930,6 +984,7 @@ parse_type (LoadCtx     *ctx,
   g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GPtrArray) slots = NULL;
   g_autoptr(GArray) signers = NULL;
+  g_autoptr(GPtrArray) declarations = NULL;
   const char *code = NULL;
   const char *permit_category = NULL;
   SchFiling filing;
@@ -954,6 +1009,7 @@ parse_type (LoadCtx     *ctx,
       !parse_groups_of_type (ctx, object, path, &groups, error) ||
       !parse_slots (ctx, object, path, &slots, error) ||
       !parse_signers (ctx, object, path, &signers, error) ||
+      !parse_declarations (ctx, object, path, &declarations, error) ||
       !parse_fee (ctx, object, path, &fee, error))
     return FALSE;
 
@@ -965,6 +1021,7 @@ parse_type (LoadCtx     *ctx,
                            filing, g_steal_pointer (&filing_info), permit_category,
                            g_steal_pointer (&groups), g_steal_pointer (&slots),
                            g_steal_pointer (&signers), fee, ctx->name);
+  sch_app_type_set_declarations (*out, g_steal_pointer (&declarations));
   return TRUE;
 }
 

@@ -1,0 +1,512 @@
+/* test-pdf-inspect.c: untrusted PDFs through schalter-pdf-helper
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "sch-pdf-inspector.h"
+#include "sch-pdf-samples.h"
+
+static const double A4[] = { 595.276, 841.89 };
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static SchPdfInfo *
+inspect (SchPdfInspector *inspector,
+         GBytes          *pdf,
+         const char      *password,
+         GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sch_pdf_inspector_inspect_async (inspector, pdf, password, NULL, store_result, &result);
+  return sch_pdf_inspector_inspect_finish (inspector, wait_for_result (&result), error);
+}
+
+static GBytes *
+flatten (SchPdfInspector *inspector,
+         GBytes          *pdf,
+         const char      *password,
+         GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sch_pdf_inspector_flatten_async (inspector, pdf, password, 100, NULL, store_result, &result);
+  return sch_pdf_inspector_flatten_finish (inspector, wait_for_result (&result), error);
+}
+
+static void
+test_inspect_valid (void)
+{
+  const double sizes[] = { 595.276, 841.89, 841.89, 595.276, 612, 792 };
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (3, sizes);
+  g_autoptr(SchPdfInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = inspect (inspector, pdf, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_pages, ==, 3);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpfloat_with_epsilon (info->page_sizes[i], sizes[i], 0.01);
+  g_assert_false (info->encrypted);
+  g_assert_cmpint (info->active, ==, SCH_PDF_ACTIVE_NONE);
+  g_assert_null (sch_pdf_active_content_describe (info->active));
+}
+
+static void
+assert_unreadable_or_damaged (const GError *error)
+{
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SCH_PDF_ERROR);
+  g_assert_true (error->code == SCH_PDF_ERROR_DAMAGED || error->code == SCH_PDF_ERROR_UNREADABLE);
+}
+
+static void
+test_inspect_damaged (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (2, NULL);
+  g_autoptr(GBytes) garbage = g_bytes_new_static ("%PDF-1.4\nthis is not a PDF\n", 27);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  gsize size = g_bytes_get_size (pdf);
+  const gsize cuts[] = { 0, 16, 300 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      g_autoptr(GBytes) truncated = cuts[i] == 0 ? g_bytes_new (NULL, 0) : sample_truncate (pdf, cuts[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SchPdfInfo) info = inspect (inspector, truncated, NULL, &error);
+
+      g_assert_null (info);
+      assert_unreadable_or_damaged (error);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SchPdfInfo) info = inspect (inspector, garbage, NULL, &error);
+
+    g_assert_null (info);
+    g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_DAMAGED);
+    g_assert_cmpstr (error->message, ==, "This file is damaged and could not be read.");
+  }
+
+  /* Cut anywhere or with flipped bits, poppler may still repair the file;
+   * what matters is a sensible answer and a test process that lives on. */
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr(GBytes) broken = i % 2 == 0 ? sample_truncate (pdf, g_rand_int_range (rand, 1, size))
+                                            : sample_flip_bits (pdf, rand, 1 + i * 3);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SchPdfInfo) info = inspect (inspector, broken, NULL, &error);
+
+      if (info != NULL)
+        g_assert_cmpuint (info->n_pages, <=, 2);
+      else
+        assert_unreadable_or_damaged (error);
+    }
+}
+
+static void
+test_inspect_encrypted (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GBytes) plain = sample_pdf_cairo (2, NULL);
+  g_autoptr(GBytes) encrypted = sample_pdf_encrypted (plain, "Zürich-2026");
+  g_autoptr(SchPdfInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) flat = NULL;
+
+  if (encrypted == NULL)
+    {
+      g_test_skip ("qpdf is not installed (build-aux/dev installs it)");
+      return;
+    }
+
+  info = inspect (inspector, encrypted, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_NEEDS_PASSWORD);
+  g_clear_error (&error);
+
+  info = inspect (inspector, encrypted, "zürich-2026", &error);
+  g_assert_null (info);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_WRONG_PASSWORD);
+  g_assert_cmpstr (error->message, ==, "The password is not correct.");
+  g_clear_error (&error);
+
+  info = inspect (inspector, encrypted, "Zürich-2026", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_pages, ==, 2);
+  g_assert_true (info->encrypted);
+  g_assert_cmpfloat_with_epsilon (info->page_sizes[0], A4[0], 0.01);
+
+  /* With its password, a flattened copy no longer needs one. */
+  flat = flatten (inspector, encrypted, "Zürich-2026", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&info, sch_pdf_info_free);
+  info = inspect (inspector, flat, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_pages, ==, 2);
+  g_assert_false (info->encrypted);
+}
+
+static void
+check_active (SchPdfInspector     *inspector,
+              GBytes              *pdf,
+              SchPdfActiveContent  expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchPdfInfo) info = inspect (inspector, pdf, NULL, &error);
+  g_autofree char *description = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_pages, ==, 1);
+  g_assert_cmphex (info->active & expected, ==, expected);
+  description = sch_pdf_active_content_describe (info->active);
+  g_assert_nonnull (description);
+}
+
+static void
+test_inspect_active_content (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GBytes) javascript = sample_pdf_javascript ();
+  g_autoptr(GBytes) embedded = sample_pdf_embedded_file ();
+  g_autoptr(GBytes) launch = sample_pdf_launch ();
+  g_autoptr(GBytes) uri = sample_pdf_uri ();
+  g_autoptr(GBytes) form = sample_pdf_form ();
+  const char *compress[] = { "--object-streams=generate", "--compress-streams=y", NULL };
+  g_autoptr(GBytes) hidden = sample_qpdf (javascript, compress);
+  g_autoptr(GBytes) hidden_form = sample_qpdf (form, compress);
+
+  check_active (inspector, javascript, SCH_PDF_ACTIVE_JAVASCRIPT);
+  check_active (inspector, embedded, SCH_PDF_ACTIVE_EMBEDDED_FILES);
+  check_active (inspector, launch, SCH_PDF_ACTIVE_LAUNCH);
+  check_active (inspector, uri, SCH_PDF_ACTIVE_URI);
+  check_active (inspector, form, SCH_PDF_ACTIVE_FORMS);
+
+  /* In compressed object streams the names are not visible in the bytes:
+   * poppler's own view must find them. */
+  if (hidden != NULL)
+    {
+      g_assert_null (g_strstr_len (g_bytes_get_data (hidden, NULL), g_bytes_get_size (hidden), "/JavaScript"));
+      check_active (inspector, hidden, SCH_PDF_ACTIVE_JAVASCRIPT);
+      check_active (inspector, hidden_form, SCH_PDF_ACTIVE_FORMS);
+    }
+}
+
+static void
+test_flatten (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  const char *objects[] = {
+    "<< /S /JavaScript /JS (app.alert\\(1\\);) >>",
+    "<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /Rect [100 600 300 630] /P 3 0 R "
+    "/AA << /K 4 0 R >> >>",
+    "<< /Type /Annot /Subtype /Link /Rect [72 72 300 120] /A << /S /Launch /F (cmd.exe) >> >>",
+    NULL
+  };
+  g_autoptr(GBytes) hostile = sample_pdf_raw ("/OpenAction 4 0 R /AcroForm << /Fields [5 0 R] >>",
+                                              "/Annots [5 0 R 6 0 R]", objects);
+  const double sizes[] = { 595.276, 841.89, 841.89, 595.276 };
+  g_autoptr(GBytes) two_pages = sample_pdf_cairo (2, sizes);
+  g_autoptr(GBytes) flat = NULL;
+  g_autoptr(SchPdfInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = inspect (inspector, hostile, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmphex (info->active, ==, SCH_PDF_ACTIVE_JAVASCRIPT | SCH_PDF_ACTIVE_FORMS |
+                                     SCH_PDF_ACTIVE_LAUNCH);
+  g_clear_pointer (&info, sch_pdf_info_free);
+
+  flat = flatten (inspector, hostile, NULL, &error);
+  g_assert_no_error (error);
+  info = inspect (inspector, flat, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_pages, ==, 1);
+  g_assert_cmpint (info->active, ==, SCH_PDF_ACTIVE_NONE);
+  g_assert_cmpfloat_with_epsilon (info->page_sizes[0], 595, 0.01);
+  g_clear_pointer (&info, sch_pdf_info_free);
+  g_clear_pointer (&flat, g_bytes_unref);
+
+  flat = flatten (inspector, two_pages, NULL, &error);
+  g_assert_no_error (error);
+  info = inspect (inspector, flat, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_pages, ==, 2);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpfloat_with_epsilon (info->page_sizes[i], sizes[i], 0.01);
+}
+
+static gboolean
+has_dark_pixel (const SchPdfImage *image)
+{
+  const guint8 *data = g_bytes_get_data (image->data, NULL);
+
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        guint32 pixel = *(const guint32 *) (data + y * image->stride + x * 4);
+
+        if (((pixel >> 8) & 0xff) < 64)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+test_render_thumbnails (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  const double sizes[] = { 595.276, 841.89, 841.89, 595.276, 612, 792 };
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (3, sizes);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) png_result = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+  g_autoptr(GPtrArray) pngs = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint second[] = { 1 };
+  SchPdfImage *image;
+
+  sch_pdf_inspector_render_async (inspector, pdf, NULL, NULL, 0, 128, SCH_PDF_IMAGE_ARGB32,
+                                  NULL, store_result, &result);
+  images = sch_pdf_inspector_render_finish (inspector, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (images->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      image = g_ptr_array_index (images, i);
+      g_assert_cmpuint (image->page, ==, i);
+      g_assert_cmpint (image->width, ==, 128);
+      g_assert_cmpint (image->height, ==, (int) ceil (128 * sizes[2 * i + 1] / sizes[2 * i] - 0.01));
+      g_assert_cmpint (image->format, ==, SCH_PDF_IMAGE_ARGB32);
+      g_assert_true (has_dark_pixel (image));
+      /* The background is white, opaque: pages have none of their own. */
+      g_assert_cmphex (*(const guint32 *) g_bytes_get_data (image->data, NULL), ==, 0xffffffff);
+    }
+
+  sch_pdf_inspector_render_async (inspector, pdf, NULL, second, 1, 64, SCH_PDF_IMAGE_PNG,
+                                  NULL, store_result, &png_result);
+  pngs = sch_pdf_inspector_render_finish (inspector, wait_for_result (&png_result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pngs->len, ==, 1);
+  image = g_ptr_array_index (pngs, 0);
+  g_assert_cmpuint (image->page, ==, 1);
+  g_assert_cmpint (image->width, ==, 64);
+  g_assert_cmpint (image->height, ==, 46);
+  g_assert_cmpmem (g_bytes_get_data (image->data, NULL), 8, "\x89PNG\r\n\x1a\n", 8);
+}
+
+/* Helpers that hang or die */
+
+typedef struct {
+  guint ticks;
+} Ticker;
+
+static gboolean
+tick (gpointer user_data)
+{
+  ((Ticker *) user_data)->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+assert_next_request_works (SchPdfInspector *inspector)
+{
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchPdfInfo) info = inspect (inspector, pdf, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_pages, ==, 1);
+}
+
+static void
+test_helper_hangs (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (1, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchPdfInfo) info = NULL;
+  Ticker ticker = { 0 };
+  gint64 start;
+  guint tick_id;
+
+  sch_pdf_inspector_set_timeout (inspector, 2);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_HANG", "1", TRUE);
+  start = g_get_monotonic_time ();
+  tick_id = g_timeout_add (50, tick, &ticker);
+  sch_pdf_inspector_inspect_async (inspector, pdf, NULL, NULL, store_result, &result);
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_HANG");
+  info = sch_pdf_inspector_inspect_finish (inspector, wait_for_result (&result), &error);
+  g_source_remove (tick_id);
+
+  g_assert_null (info);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNREADABLE);
+  g_assert_cmpstr (error->message, ==, "This file could not be read.");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  /* The main loop ran all along: about 40 ticks in 2 s. */
+  g_assert_cmpuint (ticker.ticks, >=, 20);
+
+  assert_next_request_works (inspector);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+# define UNDER_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define UNDER_ASAN 1
+# endif
+#endif
+
+static void
+assert_limit (const char *limits,
+              const char *name,
+              const char *value)
+{
+  g_autofree char *pattern = g_strdup_printf ("(?m)^%s +%s +%s ", name, value, value);
+
+  if (!g_regex_match_simple (pattern, limits, 0, 0))
+    g_error ("The helper's limits lack “%s %s”:\n%s", name, value, limits);
+}
+
+/* The helper limited itself before it read its request. */
+static void
+assert_helper_limited (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/limits", pid);
+  g_autofree char *limits = NULL;
+
+  g_assert_true (g_file_get_contents (path, &limits, NULL, NULL));
+  assert_limit (limits, "Max core file size", "0");
+  assert_limit (limits, "Max file size", "0");
+  g_assert_true (g_regex_match_simple ("(?m)^Max cpu time +20 +25 ", limits, 0, 0));
+#ifndef UNDER_ASAN
+  assert_limit (limits, "Max address space", "1073741824");
+#endif
+}
+
+static void
+test_helper_killed (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (40, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("schalter-pdf-XXXXXX", NULL);
+  g_autofree char *pid_file = g_build_filename (dir, "helper.pid", NULL);
+  g_autofree char *pid_text = NULL;
+  Ticker ticker = { 0 };
+  guint tick_id;
+
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_HANG", "1", TRUE);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_PIDFILE", pid_file, TRUE);
+  tick_id = g_timeout_add (50, tick, &ticker);
+  sch_pdf_inspector_render_async (inspector, pdf, NULL, NULL, 0, 256, SCH_PDF_IMAGE_ARGB32,
+                                  NULL, store_result, &result);
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_HANG");
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_PIDFILE");
+
+  while (!g_file_get_contents (pid_file, &pid_text, NULL, NULL) || *pid_text == '\0')
+    {
+      g_clear_pointer (&pid_text, g_free);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  assert_helper_limited (atoi (pid_text));
+  g_assert_cmpint (kill ((pid_t) atoi (pid_text), SIGKILL), ==, 0);
+
+  images = sch_pdf_inspector_render_finish (inspector, wait_for_result (&result), &error);
+  g_source_remove (tick_id);
+  g_assert_null (images);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNREADABLE);
+  g_assert_cmpuint (ticker.ticks, >, 0);
+
+  g_unlink (pid_file);
+  g_rmdir (dir);
+  assert_next_request_works (inspector);
+}
+
+static void
+test_helper_cancelled (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (1, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchPdfInfo) info = NULL;
+
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_HANG", "1", TRUE);
+  sch_pdf_inspector_inspect_async (inspector, pdf, NULL, cancellable, store_result, &result);
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_HANG");
+  g_timeout_add_once (200, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
+  info = sch_pdf_inspector_inspect_finish (inspector, wait_for_result (&result), &error);
+  g_assert_null (info);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  assert_next_request_works (inspector);
+}
+
+static void
+test_helper_missing (void)
+{
+  g_autoptr(SchPdfInspector) inspector = NULL;
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchPdfInfo) info = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("SCHALTER_PDF_HELPER"));
+
+  g_setenv ("SCHALTER_PDF_HELPER", "/nonexistent/schalter-pdf-helper", TRUE);
+  inspector = sch_pdf_inspector_new ();
+  g_setenv ("SCHALTER_PDF_HELPER", saved, TRUE);
+
+  g_test_expect_message ("sch-pdf", G_LOG_LEVEL_WARNING, "Could not start the PDF helper*");
+  info = inspect (inspector, pdf, NULL, &error);
+  g_test_assert_expected_messages ();
+  g_assert_null (info);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNREADABLE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("SCHALTER_PDF_HELPER") == NULL)
+    g_error ("SCHALTER_PDF_HELPER must name the built helper");
+
+  g_test_add_func ("/pdf/inspect/valid", test_inspect_valid);
+  g_test_add_func ("/pdf/inspect/damaged", test_inspect_damaged);
+  g_test_add_func ("/pdf/inspect/encrypted", test_inspect_encrypted);
+  g_test_add_func ("/pdf/inspect/active-content", test_inspect_active_content);
+  g_test_add_func ("/pdf/flatten", test_flatten);
+  g_test_add_func ("/pdf/render/thumbnails", test_render_thumbnails);
+  g_test_add_func ("/pdf/helper/hangs", test_helper_hangs);
+  g_test_add_func ("/pdf/helper/killed", test_helper_killed);
+  g_test_add_func ("/pdf/helper/cancelled", test_helper_cancelled);
+  g_test_add_func ("/pdf/helper/missing", test_helper_missing);
+
+  return g_test_run ();
+}

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "sch-store.h"
+#include "sch-store-pages.h"
 
 /* "SCHL" in the database header: tells our files from any other SQLite file. */
 #define SCH_STORE_APPLICATION_ID 0x5343484c
@@ -106,17 +107,54 @@ static const char schema_v2_after[] =
   "CREATE INDEX cases_modified ON cases (modified DESC, uuid);"
   "CREATE INDEX cases_state_modified ON cases (state, modified DESC, uuid);";
 
+/* Version 3: the documents of a case, per catalog slot (sch-store-pages.c).
+ * Positions within a slot are 0 … n-1; ids are never reused, so undo can
+ * re-create a deleted page under its old id. A PDF is one blob whose pages
+ * name their index; images have no pdf_page. Width and height are pixels
+ * for images, points for PDF pages. blob_size is kept per row for the
+ * size limits without a stat() per file. */
+static const char schema_v3[] =
+  "CREATE TABLE pages ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  case_uuid TEXT NOT NULL REFERENCES cases (uuid) ON DELETE CASCADE,"
+  "  slot_id TEXT NOT NULL CHECK (slot_id <> ''),"
+  "  position INTEGER NOT NULL,"
+  "  blob TEXT NOT NULL CHECK (length (blob) = 64 AND blob NOT GLOB '*[^0-9a-f]*'),"
+  "  blob_size INTEGER NOT NULL CHECK (blob_size >= 0),"
+  "  media_type TEXT NOT NULL"
+  "    CHECK (media_type IN ('image/jpeg', 'image/png', 'application/pdf')),"
+  "  pdf_page INTEGER CHECK ((media_type = 'application/pdf') = (pdf_page IS NOT NULL)"
+  "                          AND coalesce (pdf_page >= 0, 1)),"
+  "  width REAL NOT NULL CHECK (width > 0),"
+  "  height REAL NOT NULL CHECK (height > 0),"
+  "  dpi INTEGER CHECK (dpi > 0),"
+  "  rotation INTEGER NOT NULL DEFAULT 0 CHECK (rotation IN (0, 90, 180, 270)),"
+  "  source TEXT NOT NULL CHECK (source IN ('scan', 'import')),"
+  "  created INTEGER NOT NULL,"
+  "  UNIQUE (case_uuid, slot_id, position)"
+  ");"
+  "CREATE INDEX pages_blob ON pages (blob);"
+  "CREATE TABLE slots ("
+  "  case_uuid TEXT NOT NULL REFERENCES cases (uuid) ON DELETE CASCADE,"
+  "  slot_id TEXT NOT NULL CHECK (slot_id <> ''),"
+  "  to_follow INTEGER NOT NULL DEFAULT 0 CHECK (to_follow IN (0, 1)),"
+  "  note TEXT,"
+  "  PRIMARY KEY (case_uuid, slot_id)"
+  ") WITHOUT ROWID;";
+
 G_STATIC_ASSERT (SCH_STORE_APPLICATION_ID == 1396918348);
 
 typedef gboolean (*Migration) (SchStore *self, GError **error);
 
 static gboolean migrate_v1 (SchStore *self, GError **error);
 static gboolean migrate_v2 (SchStore *self, GError **error);
+static gboolean migrate_v3 (SchStore *self, GError **error);
 
 /* migrations[i] brings a database from version i to i + 1. */
 static const Migration migrations[] = {
   migrate_v1,
   migrate_v2,
+  migrate_v3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCH_STORE_SCHEMA_VERSION);
@@ -714,6 +752,13 @@ migrate_v2 (SchStore  *self,
 }
 
 static gboolean
+migrate_v3 (SchStore  *self,
+            GError   **error)
+{
+  return store_exec_script (self, schema_v3, error);
+}
+
+static gboolean
 store_migrate (SchStore  *self,
                GError   **error)
 {
@@ -761,6 +806,7 @@ sch_store_open (const char  *path,
 {
   g_autoptr(SchStore) self = NULL;
   g_autofree char *dir = NULL;
+  g_autoptr(GError) sweep_error = NULL;
   gboolean create;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -802,6 +848,11 @@ sch_store_open (const char  *path,
     }
 
   g_debug ("Opened the database, schema %d", self->schema_version);
+
+  /* Page files no row names: a crash between writing a file and committing
+   * its page, or a deleted draft. Cleaning up must not keep the clerk out. */
+  if (!sch_store_sweep_blobs (self, NULL, &sweep_error))
+    g_warning ("Removing unused document files failed: %s", sweep_error->message);
 
   return g_steal_pointer (&self);
 }

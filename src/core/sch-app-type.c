@@ -187,6 +187,8 @@ sch_field_group_copy (const SchFieldGroup *group)
   copy->id = g_strdup (group->id);
   copy->title = sch_text_copy (group->title);
   copy->description = sch_text_copy (group->description);
+  copy->item_title = sch_text_copy (group->item_title);
+  copy->add_label = sch_text_copy (group->add_label);
   copy->repeatable = group->repeatable;
   copy->min_items = group->min_items;
   copy->max_items = group->max_items;
@@ -205,6 +207,8 @@ sch_field_group_free (SchFieldGroup *group)
   g_free (group->id);
   sch_text_free (group->title);
   sch_text_free (group->description);
+  sch_text_free (group->item_title);
+  sch_text_free (group->add_label);
   g_clear_pointer (&group->fields, g_ptr_array_unref);
   g_free (group);
 }

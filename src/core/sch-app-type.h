@@ -58,6 +58,8 @@ typedef struct {
   SchText   *title;
   SchText   *description;       /* may be NULL */
   gboolean   repeatable;        /* list of items, e.g. family members */
+  SchText   *item_title;        /* repeatable: one item ("Family member"), may be NULL */
+  SchText   *add_label;         /* repeatable: the add button ("Add family member"), may be NULL */
   guint      min_items;         /* for repeatable groups */
   guint      max_items;         /* for repeatable groups, 0 = no limit */
   GPtrArray *fields;            /* SchField* */

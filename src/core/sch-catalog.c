@@ -521,7 +521,8 @@ parse_group (LoadCtx        *ctx,
              GError        **error)
 {
   static const char * const members[] = {
-    "id", "title", "description", "repeatable", "min_items", "max_items", "fields", NULL
+    "id", "title", "description", "repeatable", "item_title", "add_label",
+    "min_items", "max_items", "fields", NULL
   };
   g_autoptr(SchFieldGroup) group = g_new0 (SchFieldGroup, 1);
   JsonArray *fields = NULL;
@@ -532,6 +533,8 @@ parse_group (LoadCtx        *ctx,
       !get_text (ctx, object, path, "title", TRUE, &group->title, error) ||
       !get_text (ctx, object, path, "description", FALSE, &group->description, error) ||
       !get_bool (ctx, object, path, "repeatable", &group->repeatable, error) ||
+      !get_text (ctx, object, path, "item_title", FALSE, &group->item_title, error) ||
+      !get_text (ctx, object, path, "add_label", FALSE, &group->add_label, error) ||
       !get_uint (ctx, object, path, "min_items", 1000, &group->min_items, error) ||
       !get_uint (ctx, object, path, "max_items", 1000, &group->max_items, error) ||
       !check_item_limits (ctx, group, path, error) ||

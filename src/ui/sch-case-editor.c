@@ -462,8 +462,13 @@ item_new (SchCaseEditor *self, const SchFieldGroup *group, guint index)
   gtk_widget_add_css_class (item, "card");
   gtk_widget_add_css_class (item, "sch-item");
 
-  /* TRANSLATORS: the heading of one entry of a list, e.g. one family member */
-  title_text = g_strdup_printf (_("Entry %u"), index + 1);
+  if (group->item_title != NULL)
+    /* TRANSLATORS: the heading of one entry of a list: the catalog's item title
+     * ("Family member") and its number */
+    title_text = g_strdup_printf (C_("list entry", "%s %u"), sch_text_get (group->item_title, NULL), index + 1);
+  else
+    /* TRANSLATORS: the heading of one entry of a list, e.g. one family member */
+    title_text = g_strdup_printf (_("Entry %u"), index + 1);
   title = gtk_label_new (title_text);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_set_hexpand (title, TRUE);
@@ -493,7 +498,9 @@ item_new (SchCaseEditor *self, const SchFieldGroup *group, guint index)
 static GtkWidget *
 add_button_new (SchCaseEditor *self, const SchFieldGroup *group, guint n_items)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Add Entry"));
+  GtkWidget *button = gtk_button_new_with_mnemonic (group->add_label != NULL
+                                                    ? sch_text_get (group->add_label, NULL)
+                                                    : _("_Add Entry"));
   g_autofree char *label = g_strdup_printf (_("Add an entry to “%s”"), sch_text_get (group->title, NULL));
   gboolean room = group->max_items == 0 || n_items < group->max_items;
 

@@ -5,6 +5,7 @@
 
 #include "sch-case-check.h"
 #include "sch-catalog.h"
+#include "sch-store-pages.h"
 
 static SchCatalog *catalog;
 static GDate today;
@@ -309,6 +310,54 @@ test_choice_not_in_choices (void)
   g_assert_nonnull (find_problem (problems, "person", 0, "nationality"));
 }
 
+/* "Mark complete" also needs every required document: filled or to follow. */
+static void
+test_documents (void)
+{
+  g_autoptr(GPtrArray) types = captured_types ();
+  SchAppType *type = g_ptr_array_index (types, 0);
+  GPtrArray *slots = sch_app_type_get_slots (type);
+  g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_slot_status_free);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_case_problem_free);
+  const SchDocSlot *required = NULL;
+  guint n_required = 0;
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      SchSlotStatus *status = g_new0 (SchSlotStatus, 1);
+
+      status->slot = g_ptr_array_index (slots, i);
+      g_ptr_array_add (statuses, status);
+      if (status->slot->required)
+        {
+          n_required++;
+          required = required != NULL ? required : status->slot;
+        }
+    }
+  g_assert_nonnull (required);
+
+  /* Nothing there: one problem per required slot, naming the document. */
+  sch_case_check_documents (statuses, problems);
+  g_assert_cmpuint (problems->len, ==, n_required);
+  g_assert_nonnull (find_problem (problems, SCH_CASE_PROBLEM_DOCUMENTS, 0, required->id));
+  g_assert_nonnull (strstr (((SchCaseProblem *) g_ptr_array_index (problems, 0))->message,
+                            sch_text_get (required->title, NULL)));
+
+  /* Every required slot filled (enough pages) or to follow: none. */
+  for (guint i = 0; i < statuses->len; i++)
+    {
+      SchSlotStatus *status = g_ptr_array_index (statuses, i);
+
+      if (i % 2 == 0)
+        status->n_pages = MAX (status->slot->min_pages, 1);
+      else
+        status->to_follow = TRUE;
+    }
+  g_ptr_array_set_size (problems, 0);
+  sch_case_check_documents (statuses, problems);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -331,6 +380,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/case-check/normalizes", test_check_field_normalizes);
   g_test_add_func ("/case-check/family-without-members", test_family_without_members);
   g_test_add_func ("/case-check/choice-not-in-choices", test_choice_not_in_choices);
+  g_test_add_func ("/case-check/documents", test_documents);
 
   result = g_test_run ();
   g_object_unref (catalog);

@@ -6,6 +6,7 @@
 
 #include "sch-case-check.h"
 #include "sch-refdata.h"
+#include "sch-store-pages.h"
 
 void
 sch_case_problem_free (SchCaseProblem *problem)
@@ -242,4 +243,21 @@ sch_case_check (SchCase *kase, SchAppType *type, const GDate *today)
     }
 
   return problems;
+}
+
+void
+sch_case_check_documents (GPtrArray *statuses,
+                          GPtrArray *problems)
+{
+  g_return_if_fail (statuses != NULL);
+  g_return_if_fail (problems != NULL);
+
+  for (guint i = 0; i < statuses->len; i++)
+    {
+      const SchSlotStatus *status = g_ptr_array_index (statuses, i);
+      g_autofree char *message = sch_slot_status_dup_problem (status);
+
+      if (message != NULL)
+        g_ptr_array_add (problems, problem_new (SCH_CASE_PROBLEM_DOCUMENTS, 0, status->slot->id, message));
+    }
 }

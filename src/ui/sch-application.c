@@ -82,6 +82,8 @@ static const struct {
   { "win.focus-list", { "F6", NULL } },
   { "win.delete-draft", { "<Control>Delete", NULL } },
   { "win.add-family-member", { "<Control><Shift>n", NULL } },
+  { "win.print", { "<Control>p", NULL } },
+  { "win.scan-signed-form", { "<Control><Shift>s", NULL } },
 };
 
 static void

@@ -7,6 +7,7 @@
 #include "sch-case-editor.h"
 #include "sch-case-check.h"
 #include "sch-field-row.h"
+#include "sch-store-pages.h"
 
 /* Saves wait this long for the clerk to pause typing... */
 #define SAVE_DELAY_MS 300
@@ -32,6 +33,7 @@ struct _SchCaseEditor
   GtkBox     *groups_box;
 
   SchStore   *store;
+  gulong      case_changed_id;
   SchCase    *kase;
   SchAppType *type;
 
@@ -252,11 +254,32 @@ find_row (SchCaseEditor *self, const char *group, guint index, const char *field
 
 /* Summary of problems */
 
+/* The form's problems, then the documents' (the checklist of the slots). */
+static GPtrArray *
+check_case (SchCaseEditor *self)
+{
+  GPtrArray *problems = sch_case_check (self->kase, self->type, NULL);
+  g_autoptr(GPtrArray) statuses = NULL;
+
+  if (self->store != NULL)
+    statuses = sch_store_get_slot_status (self->store, self->kase, self->type, NULL);
+  if (statuses != NULL)
+    sch_case_check_documents (statuses, problems);
+
+  return problems;
+}
+
 static void
 on_problem_clicked (GtkButton *button, SchCaseEditor *self)
 {
   const SchCaseProblem *problem = g_object_get_data (G_OBJECT (button), "problem");
   SchFieldRow *row;
+
+  if (g_str_equal (problem->group, SCH_CASE_PROBLEM_DOCUMENTS))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-documents", "s", problem->field);
+      return;
+    }
 
   if (problem->field == NULL)
     {
@@ -282,7 +305,13 @@ static char *
 problem_text (SchCaseEditor *self, const SchCaseProblem *problem)
 {
   const SchFieldGroup *group = sch_app_type_lookup_group (self->type, problem->group);
-  const char *title = group != NULL ? sch_text_get (group->title, NULL) : problem->group;
+  const char *title;
+
+  /* The message names the document already. */
+  if (g_str_equal (problem->group, SCH_CASE_PROBLEM_DOCUMENTS))
+    return g_strdup (problem->message);
+
+  title = group != NULL ? sch_text_get (group->title, NULL) : problem->group;
 
   if (group != NULL && group->repeatable && problem->field != NULL)
     /* TRANSLATORS: "Family members, entry 2: “Surname” is required." */
@@ -304,7 +333,8 @@ problem_button_new (SchCaseEditor *self, SchCaseProblem *problem)
   gtk_button_set_child (GTK_BUTTON (button), label);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_add_css_class (button, "sch-problem");
-  gtk_widget_set_tooltip_text (button, _("Go to the field"));
+  gtk_widget_set_tooltip_text (button, g_str_equal (problem->group, SCH_CASE_PROBLEM_DOCUMENTS)
+                                       ? _("Go to the documents") : _("Go to the field"));
   g_object_set_data_full (G_OBJECT (button), "problem", problem,
                           (GDestroyNotify) sch_case_problem_free);
   g_signal_connect (button, "clicked", G_CALLBACK (on_problem_clicked), self);
@@ -376,7 +406,7 @@ update_summary (SchCaseEditor *self)
 
   state = sch_case_get_state (self->kase);
   draft = state_allows_editing (state);
-  problems = sch_case_check (self->kase, self->type, NULL);
+  problems = check_case (self);
 
   set_state_badge (self, state);
   gtk_widget_set_visible (self->mark_complete_button, draft);
@@ -595,7 +625,7 @@ mark_complete (GtkWidget *widget, const char *action_name, GVariant *parameter)
     return;
 
   self->tried = TRUE;
-  problems = sch_case_check (self->kase, self->type, NULL);
+  problems = check_case (self);
   if (problems->len > 0)
     {
       for (guint i = 0; i < self->rows->len; i++)
@@ -791,6 +821,15 @@ remove_item (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
 /* Object */
 
+/* Pages added or a slot marked "to follow" in the documents view change
+ * what is missing. */
+static void
+on_store_case_changed (SchCaseEditor *self, const char *uuid)
+{
+  if (self->kase != NULL && g_strcmp0 (uuid, sch_case_get_uuid (self->kase)) == 0)
+    update_summary (self);
+}
+
 static void
 sch_case_editor_dispose (GObject *object)
 {
@@ -798,6 +837,8 @@ sch_case_editor_dispose (GObject *object)
 
   /* Whatever was typed last must reach the disk. */
   save_now (self, NULL);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->case_changed_id, self->store);
 
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_object (&self->store);
@@ -890,7 +931,15 @@ sch_case_editor_set_case (SchCaseEditor *self,
   save_now (self, NULL);
   hide_error (self);
 
-  g_set_object (&self->store, store);
+  if (self->store != store)
+    {
+      if (self->store != NULL)
+        g_clear_signal_handler (&self->case_changed_id, self->store);
+      g_set_object (&self->store, store);
+      if (store != NULL)
+        self->case_changed_id = g_signal_connect_swapped (store, "case-changed",
+                                                          G_CALLBACK (on_store_case_changed), self);
+    }
   g_set_object (&self->kase, kase);
   g_set_object (&self->type, type);
   self->tried = FALSE;

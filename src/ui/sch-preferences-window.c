@@ -20,6 +20,8 @@ struct _SchPreferencesWindow
   GArray      *municipalities;   /* guint BFS numbers, [0] = 0 for "Not set" */
 
   AdwEntryRow *office_name_row;
+  AdwEntryRow *office_phone_row;
+  AdwEntryRow *office_email_row;
   GtkTextView *office_address_view;
   AdwComboRow *municipality_row;
   AdwComboRow *print_language_row;
@@ -185,6 +187,8 @@ sch_preferences_window_class_init (SchPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/schalter/Schalter/sch-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SchPreferencesWindow, office_name_row);
+  gtk_widget_class_bind_template_child (widget_class, SchPreferencesWindow, office_phone_row);
+  gtk_widget_class_bind_template_child (widget_class, SchPreferencesWindow, office_email_row);
   gtk_widget_class_bind_template_child (widget_class, SchPreferencesWindow, office_address_view);
   gtk_widget_class_bind_template_child (widget_class, SchPreferencesWindow, municipality_row);
   gtk_widget_class_bind_template_child (widget_class, SchPreferencesWindow, print_language_row);
@@ -209,6 +213,8 @@ bind_settings (SchPreferencesWindow *self)
   g_autofree char *url = g_settings_get_string (self->settings, "server-url");
 
   g_settings_bind (self->settings, "office-name", self->office_name_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "office-phone", self->office_phone_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "office-email", self->office_email_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "office-address",
                    gtk_text_view_get_buffer (self->office_address_view), "text",
                    G_SETTINGS_BIND_DEFAULT);

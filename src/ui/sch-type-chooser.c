@@ -5,6 +5,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "sch-print-preview.h"
 #include "sch-refdata.h"
 #include "sch-type-chooser.h"
 
@@ -16,6 +17,7 @@ struct _SchTypeChooser
   GtkCustomFilter    *filter;
   GtkSingleSelection *selection;
   char              **search_words;
+  SchAppType         *elsewhere_type;   /* shown on the "elsewhere" page */
 
   AdwWindowTitle     *window_title;
   GtkStack           *stack;
@@ -166,6 +168,7 @@ show_elsewhere (SchTypeChooser *self, SchAppType *type)
   else
     where = _("This application is filed directly at the cantonal migration office. No case is captured here.");
 
+  g_set_object (&self->elsewhere_type, type);
   gtk_label_set_label (self->elsewhere_title, sch_app_type_get_title (type, NULL));
   gtk_label_set_label (self->elsewhere_where, where);
   gtk_label_set_label (self->elsewhere_info, info != NULL ? info : "");
@@ -223,6 +226,18 @@ list_activate_cb (SchTypeChooser *self, guint position)
 
   if (type != NULL)
     choose (self, type);
+}
+
+static void
+info_sheet_clicked_cb (SchTypeChooser *self)
+{
+  SchPrintPreview *preview;
+
+  if (self->elsewhere_type == NULL)
+    return;
+
+  preview = sch_print_preview_new_for_info_sheet (GTK_WINDOW (self), self->elsewhere_type);
+  gtk_window_present (GTK_WINDOW (preview));
 }
 
 static void
@@ -327,6 +342,7 @@ sch_type_chooser_dispose (GObject *object)
   gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter);
+  g_clear_object (&self->elsewhere_type);
   g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (sch_type_chooser_parent_class)->dispose (object);
@@ -374,6 +390,7 @@ sch_type_chooser_class_init (SchTypeChooserClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, info_sheet_clicked_cb);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
 }

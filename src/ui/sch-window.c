@@ -9,6 +9,9 @@
 #include "sch-case-list.h"
 #include "sch-case-row.h"
 #include "sch-case-summary.h"
+#include "sch-documents-view.h"
+#include "sch-print-preview.h"
+#include "sch-signed-form-intake.h"
 #include "sch-type-chooser.h"
 #include "sch-window.h"
 
@@ -45,6 +48,7 @@ struct _SchWindow
   AdwWindowTitle     *case_title;
   GtkStack           *content_stack;
   SchCaseEditor      *editor;
+  SchDocumentsView   *documents;
   AdwViewStack       *case_views;
 };
 
@@ -103,6 +107,9 @@ update_actions (SchWindow *self)
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "delete-draft");
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), is_draft);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "print");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->current != NULL);
 }
 
 static void
@@ -158,6 +165,7 @@ set_current (SchWindow *self, SchCase *kase, SchAppType *type)
   sch_case_editor_set_case (self->editor,
                             kase != NULL ? self->store : NULL,
                             kase, type);
+  sch_documents_view_set_case (self->documents, kase != NULL ? self->store : NULL, kase, type);
   g_set_object (&self->current, kase);
 
   if (kase != NULL)
@@ -503,6 +511,70 @@ show_catalog_problems_action (GSimpleAction *action, GVariant *param, gpointer u
   show_error (self, _("Catalog Files Skipped"), body->str);
 }
 
+/* Form and receipt of the open case, through the preview. */
+static void
+print_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  SchWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  SchPrintPreview *preview;
+  SchCaseState state;
+
+  if (self->current == NULL)
+    return;
+
+  state = sch_case_get_state (self->current);
+  if (state == SCH_CASE_STATE_DRAFT)
+    {
+      show_error (self, _("The Case Is Not Complete Yet"),
+                  _("The signature form and the receipt are printed once the case is complete. "
+                    "Fill in what is missing and mark the case complete first."));
+      return;
+    }
+  if (state == SCH_CASE_STATE_PURGED)
+    {
+      show_error (self, _("Nothing to Print"),
+                  _("The data of this case was removed after the retention period."));
+      return;
+    }
+
+  /* Print what is on screen, not what was saved a moment ago. */
+  if (!sch_case_editor_flush (self->editor, &error))
+    {
+      show_error (self, _("The case could not be saved"), error->message);
+      return;
+    }
+
+  preview = sch_print_preview_new_for_case (GTK_WINDOW (self), self->store, self->current,
+                                            sch_catalog_lookup (self->catalog,
+                                                                sch_case_get_type_code (self->current)));
+  gtk_window_present (GTK_WINDOW (preview));
+}
+
+static void
+scan_signed_form_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  SchWindow *self = user_data;
+  g_autoptr(SchSignedFormIntake) intake = NULL;
+
+  intake = sch_signed_form_intake_new (GTK_WINDOW (self), self->store, self->catalog, self->current);
+  sch_signed_form_intake_start (intake);
+}
+
+/* From the form's list of missing documents: the slot in the documents view. */
+static void
+show_documents_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  SchWindow *self = user_data;
+
+  if (self->current == NULL)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->case_views, "documents");
+  if (*g_variant_get_string (param, NULL) != '\0')
+    sch_documents_view_select_slot (self->documents, g_variant_get_string (param, NULL));
+}
+
 static const GActionEntry win_entries[] = {
   { "new-case", new_case_action },
   { "search", search_action },
@@ -513,6 +585,9 @@ static const GActionEntry win_entries[] = {
   { "delete-draft", delete_draft_action },
   { "filter-state", NULL, "s", "'" FILTER_ALL "'", filter_state_change },
   { "show-catalog-problems", show_catalog_problems_action },
+  { "show-documents", show_documents_action, "s" },
+  { "print", print_action },
+  { "scan-signed-form", scan_signed_form_action },
 };
 
 static void
@@ -780,6 +855,7 @@ sch_window_class_init (SchWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SCH_TYPE_CASE_EDITOR);
+  g_type_ensure (SCH_TYPE_DOCUMENTS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/schalter/Schalter/sch-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SchWindow, toast_overlay);
@@ -794,6 +870,7 @@ sch_window_class_init (SchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SchWindow, case_title);
   gtk_widget_class_bind_template_child (widget_class, SchWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, SchWindow, editor);
+  gtk_widget_class_bind_template_child (widget_class, SchWindow, documents);
   gtk_widget_class_bind_template_child (widget_class, SchWindow, case_views);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);

@@ -1,0 +1,532 @@
+#define G_LOG_DOMAIN "sch-page-thumbnail"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "sch-page-thumbnail.h"
+
+typedef struct {
+  char       *key;
+  GdkTexture *texture;
+  gsize       bytes;
+  GList       link;      /* in lru, data = the entry */
+} Entry;
+
+/* Pages of one PDF blob at one render width, asked for in the same
+ * main-loop iteration: one helper run renders them all. */
+typedef struct {
+  SchThumbnailCache *cache;
+  char              *blob;
+  int                render_width;
+  GArray            *pages;   /* guint, distinct */
+  GPtrArray         *tasks;   /* GTask*, each with a Request */
+} Batch;
+
+typedef struct {
+  char  *key;
+  char  *path;           /* the blob's file */
+  int    pdf_page;
+  int    decode_width;   /* width before rotation */
+  guint  rotation;
+} Request;
+
+struct _SchThumbnailCache
+{
+  GObject          parent_instance;
+
+  SchBlobStore    *blobs;
+  SchPdfInspector *inspector;
+  gsize            max_bytes;
+  gsize            size;
+  GHashTable      *entries;   /* key → Entry* */
+  GQueue           lru;       /* most recently used first */
+  GHashTable      *batches;   /* "blob:width" → Batch* */
+  guint            flush_id;
+};
+
+G_DEFINE_FINAL_TYPE (SchThumbnailCache, sch_thumbnail_cache, G_TYPE_OBJECT)
+
+static void
+entry_free (Entry *entry)
+{
+  g_free (entry->key);
+  g_object_unref (entry->texture);
+  g_free (entry);
+}
+
+static void
+request_free (Request *request)
+{
+  g_free (request->key);
+  g_free (request->path);
+  g_free (request);
+}
+
+static void
+batch_free (Batch *batch)
+{
+  g_object_unref (batch->cache);
+  g_free (batch->blob);
+  g_array_unref (batch->pages);
+  g_ptr_array_unref (batch->tasks);
+  g_free (batch);
+}
+
+static char *
+make_key (SchPage *page, int width)
+{
+  return g_strdup_printf ("%s:%d:%u:%d", sch_page_get_blob (page), sch_page_get_pdf_page (page),
+                          sch_page_get_rotation (page), width);
+}
+
+static void
+evict (SchThumbnailCache *self)
+{
+  while (self->size > self->max_bytes && self->lru.tail != NULL)
+    {
+      Entry *oldest = self->lru.tail->data;
+
+      g_queue_unlink (&self->lru, &oldest->link);
+      self->size -= oldest->bytes;
+      g_hash_table_remove (self->entries, oldest->key);
+    }
+}
+
+static void
+insert (SchThumbnailCache *self, const char *key, GdkTexture *texture)
+{
+  Entry *entry;
+
+  if (g_hash_table_contains (self->entries, key))
+    return;
+
+  entry = g_new0 (Entry, 1);
+  entry->key = g_strdup (key);
+  entry->texture = g_object_ref (texture);
+  entry->bytes = (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4;
+  entry->link.data = entry;
+  g_queue_push_head_link (&self->lru, &entry->link);
+  g_hash_table_insert (self->entries, entry->key, entry);
+  self->size += entry->bytes;
+  evict (self);
+}
+
+static GdkTexture *
+lookup_key (SchThumbnailCache *self, const char *key)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, key);
+
+  if (entry == NULL)
+    return NULL;
+
+  g_queue_unlink (&self->lru, &entry->link);
+  g_queue_push_head_link (&self->lru, &entry->link);
+  return entry->texture;
+}
+
+static void
+return_texture (GTask *task, GdkTexture *texture)
+{
+  g_task_return_pointer (task, g_object_ref (texture), g_object_unref);
+}
+
+/* Images: decoded, scaled and turned in a worker thread */
+
+static void
+load_image_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Request *request = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  GdkPixbuf *turned;
+
+  scaled = gdk_pixbuf_new_from_file_at_scale (request->path, request->decode_width, -1, TRUE, &error);
+  if (scaled == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("This page could not be shown: %s"), error->message);
+      return;
+    }
+
+  /* GdkPixbuf turns counter-clockwise; pages are turned clockwise. */
+  turned = gdk_pixbuf_rotate_simple (scaled, (360 - request->rotation) % 360);
+  g_task_return_pointer (task, turned, g_object_unref);
+}
+
+static void
+image_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SchThumbnailCache *self = SCH_THUMBNAIL_CACHE (source);
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
+  if (pixbuf == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+  insert (self, request->key, texture);
+  return_texture (task, texture);
+}
+
+/* Pages of PDFs: rendered by the helper, turned here */
+
+static GdkTexture *
+texture_from_render (const SchPdfImage *image, guint rotation)
+{
+  g_autoptr(GBytes) turned = NULL;
+  cairo_surface_t *src, *dst;
+  cairo_t *cr;
+  int width, height, stride;
+
+  if (rotation == 0)
+    return gdk_memory_texture_new (image->width, image->height, GDK_MEMORY_DEFAULT,
+                                   image->data, image->stride);
+
+  width = rotation == 180 ? image->width : image->height;
+  height = rotation == 180 ? image->height : image->width;
+
+  src = cairo_image_surface_create_for_data ((guchar *) g_bytes_get_data (image->data, NULL),
+                                             CAIRO_FORMAT_ARGB32, image->width, image->height,
+                                             (int) image->stride);
+  dst = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (dst);
+  if (rotation == 90)
+    cairo_translate (cr, width, 0);
+  else if (rotation == 180)
+    cairo_translate (cr, width, height);
+  else
+    cairo_translate (cr, 0, height);
+  cairo_rotate (cr, rotation * G_PI / 180.0);
+  cairo_set_source_surface (cr, src, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (dst);
+
+  stride = cairo_image_surface_get_stride (dst);
+  turned = g_bytes_new (cairo_image_surface_get_data (dst), (gsize) stride * height);
+  cairo_surface_destroy (dst);
+  cairo_surface_destroy (src);
+
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, turned, stride);
+}
+
+static void
+fail_batch (Batch *batch, const GError *error)
+{
+  for (guint i = 0; i < batch->tasks->len; i++)
+    g_task_return_error (g_ptr_array_index (batch->tasks, i), g_error_copy (error));
+}
+
+static void
+rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Batch *batch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+
+  images = sch_pdf_inspector_render_finish (SCH_PDF_INSPECTOR (source), result, &error);
+  if (images == NULL)
+    {
+      fail_batch (batch, error);
+      batch_free (batch);
+      return;
+    }
+
+  for (guint i = 0; i < batch->tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (batch->tasks, i);
+      Request *request = g_task_get_task_data (task);
+      const SchPdfImage *image = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+
+      for (guint j = 0; j < images->len && image == NULL; j++)
+        {
+          const SchPdfImage *candidate = g_ptr_array_index (images, j);
+
+          if ((int) candidate->page == request->pdf_page && candidate->format == SCH_PDF_IMAGE_ARGB32)
+            image = candidate;
+        }
+
+      if (image == NULL)
+        {
+          g_task_return_new_error (task, SCH_PDF_ERROR, SCH_PDF_ERROR_DAMAGED,
+                                   _("This page could not be shown."));
+          continue;
+        }
+
+      texture = lookup_key (batch->cache, request->key);
+      if (texture != NULL)
+        g_object_ref (texture);
+      else
+        texture = texture_from_render (image, request->rotation);
+      insert (batch->cache, request->key, texture);
+      return_texture (task, texture);
+    }
+
+  batch_free (batch);
+}
+
+static void
+read_blob_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_bytes_new_take (contents, length), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+blob_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Batch *batch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_task_propagate_pointer (G_TASK (result), &error);
+  if (bytes == NULL)
+    {
+      fail_batch (batch, error);
+      batch_free (batch);
+      return;
+    }
+
+  sch_pdf_inspector_render_async (batch->cache->inspector, bytes, NULL,
+                                  (const guint *) batch->pages->data, batch->pages->len,
+                                  batch->render_width, SCH_PDF_IMAGE_ARGB32, NULL,
+                                  rendered_cb, batch);
+}
+
+static gboolean
+flush_batches (gpointer user_data)
+{
+  SchThumbnailCache *self = user_data;
+  GHashTableIter iter;
+  gpointer key;
+  Batch *batch;
+
+  self->flush_id = 0;
+
+  g_hash_table_iter_init (&iter, self->batches);
+  while (g_hash_table_iter_next (&iter, &key, (gpointer *) &batch))
+    {
+      g_autoptr(GTask) reader = g_task_new (self, NULL, blob_read_cb, batch);
+      g_autofree char *path = sch_blob_store_get_path (self->blobs, batch->blob);
+
+      g_task_set_task_data (reader, g_steal_pointer (&path), g_free);
+      g_task_run_in_thread (reader, read_blob_thread);
+      /* The batch now belongs to the reader. */
+      g_hash_table_iter_steal (&iter);
+      g_free (key);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_pdf_page (SchThumbnailCache *self, SchPage *page, GTask *task, int render_width)
+{
+  g_autofree char *batch_key = g_strdup_printf ("%s:%d", sch_page_get_blob (page), render_width);
+  Batch *batch = g_hash_table_lookup (self->batches, batch_key);
+  guint index = (guint) sch_page_get_pdf_page (page);
+  gboolean known = FALSE;
+
+  if (batch == NULL)
+    {
+      batch = g_new0 (Batch, 1);
+      batch->cache = g_object_ref (self);
+      batch->blob = g_strdup (sch_page_get_blob (page));
+      batch->render_width = render_width;
+      batch->pages = g_array_new (FALSE, FALSE, sizeof (guint));
+      batch->tasks = g_ptr_array_new_with_free_func (g_object_unref);
+      g_hash_table_insert (self->batches, g_steal_pointer (&batch_key), batch);
+    }
+
+  for (guint i = 0; i < batch->pages->len && !known; i++)
+    known = g_array_index (batch->pages, guint, i) == index;
+  if (!known)
+    g_array_append_val (batch->pages, index);
+  g_ptr_array_add (batch->tasks, g_object_ref (task));
+
+  if (self->flush_id == 0)
+    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, flush_batches, self, NULL);
+}
+
+/* Object */
+
+static void
+sch_thumbnail_cache_dispose (GObject *object)
+{
+  SchThumbnailCache *self = SCH_THUMBNAIL_CACHE (object);
+
+  /* Batches hold the cache: none is pending once it is disposed. */
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_object (&self->blobs);
+  g_clear_object (&self->inspector);
+
+  G_OBJECT_CLASS (sch_thumbnail_cache_parent_class)->dispose (object);
+}
+
+static void
+sch_thumbnail_cache_finalize (GObject *object)
+{
+  SchThumbnailCache *self = SCH_THUMBNAIL_CACHE (object);
+
+  /* The queue's links live in the entries, which the table frees. */
+  g_hash_table_unref (self->entries);
+  g_hash_table_unref (self->batches);
+
+  G_OBJECT_CLASS (sch_thumbnail_cache_parent_class)->finalize (object);
+}
+
+static void
+sch_thumbnail_cache_class_init (SchThumbnailCacheClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sch_thumbnail_cache_dispose;
+  object_class->finalize = sch_thumbnail_cache_finalize;
+}
+
+static void
+sch_thumbnail_cache_init (SchThumbnailCache *self)
+{
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
+  self->batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) batch_free);
+  g_queue_init (&self->lru);
+}
+
+SchThumbnailCache *
+sch_thumbnail_cache_new (SchBlobStore    *blobs,
+                         SchPdfInspector *inspector,
+                         gsize            max_bytes)
+{
+  SchThumbnailCache *self;
+
+  g_return_val_if_fail (SCH_IS_BLOB_STORE (blobs), NULL);
+  g_return_val_if_fail (SCH_IS_PDF_INSPECTOR (inspector), NULL);
+
+  self = g_object_new (SCH_TYPE_THUMBNAIL_CACHE, NULL);
+  self->blobs = g_object_ref (blobs);
+  self->inspector = g_object_ref (inspector);
+  self->max_bytes = max_bytes > 0 ? max_bytes : SCH_THUMBNAIL_CACHE_DEFAULT_BYTES;
+
+  return self;
+}
+
+GdkTexture *
+sch_thumbnail_cache_lookup (SchThumbnailCache *self,
+                            SchPage           *page,
+                            int                width)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (SCH_IS_THUMBNAIL_CACHE (self), NULL);
+  g_return_val_if_fail (SCH_IS_PAGE (page), NULL);
+
+  key = make_key (page, width);
+  return lookup_key (self, key);
+}
+
+/* The width to draw the page at before it is turned, so that it is @width
+ * wide once turned. */
+static int
+unturned_width (SchPage *page, int width)
+{
+  double w = sch_page_get_width (page);
+  double h = sch_page_get_height (page);
+
+  if (sch_page_get_rotation (page) % 180 == 0 || w <= 0 || h <= 0)
+    return width;
+
+  return MAX (1, (int) lround (width * w / h));
+}
+
+void
+sch_thumbnail_cache_load_async (SchThumbnailCache   *self,
+                                SchPage             *page,
+                                int                  width,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GdkTexture *cached;
+  Request *request;
+
+  g_return_if_fail (SCH_IS_THUMBNAIL_CACHE (self));
+  g_return_if_fail (SCH_IS_PAGE (page));
+  g_return_if_fail (width > 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sch_thumbnail_cache_load_async);
+
+  request = g_new0 (Request, 1);
+  request->key = make_key (page, width);
+  request->path = sch_blob_store_get_path (self->blobs, sch_page_get_blob (page));
+  request->pdf_page = sch_page_get_pdf_page (page);
+  request->decode_width = unturned_width (page, width);
+  request->rotation = sch_page_get_rotation (page);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  cached = lookup_key (self, request->key);
+  if (cached != NULL)
+    {
+      return_texture (task, cached);
+      return;
+    }
+
+  if (request->path == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("This page could not be shown."));
+      return;
+    }
+
+  if (g_strcmp0 (sch_page_get_media_type (page), SCH_PAGE_MEDIA_PDF) == 0)
+    {
+      queue_pdf_page (self, page, task, request->decode_width);
+    }
+  else
+    {
+      g_autoptr(GTask) loader = g_task_new (self, cancellable, image_loaded_cb, g_object_ref (task));
+
+      g_task_set_task_data (loader, request, NULL);
+      g_task_run_in_thread (loader, load_image_thread);
+    }
+}
+
+GdkTexture *
+sch_thumbnail_cache_load_finish (SchThumbnailCache  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (SCH_IS_THUMBNAIL_CACHE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gsize
+sch_thumbnail_cache_get_size (SchThumbnailCache *self)
+{
+  g_return_val_if_fail (SCH_IS_THUMBNAIL_CACHE (self), 0);
+
+  return self->size;
+}

@@ -1,0 +1,847 @@
+/* The documents of a case as a clerk sees them: a window on a temporary
+ * database, pages scanned through SANE's test backend and imported from
+ * files the test makes, the checklist and the page work. The steps build on
+ * each other and run in the order they are added. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sch-case-check.h"
+#include "sch-documents-view.h"
+#include "sch-page-viewer.h"
+#include "sch-pdf-samples.h"
+#include "sch-scan-dialog.h"
+#include "sch-scan-test-util.h"
+#include "sch-store-pages.h"
+#include "sch-test-ui.h"
+#include "sch-window.h"
+
+static SchStore *store;
+static SchCatalog *catalog;
+static SchAppType *type;
+static SchCase *kase;
+static GtkWidget *window;
+static SchDocumentsView *view;
+static GSettings *settings;
+static char *tmpdir;
+static char *sane_dir;
+static const char *scan_slot;     /* first required slot: scanned pages */
+static const char *import_slot;   /* another slot without a page limit: imported pages */
+static const char *other_slot;    /* a third slot, where a split run goes */
+
+static void
+rm_rf (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        rm_rf (path);
+      else
+        g_assert_cmpint (g_remove (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A valid value for a field, as stored, so that only documents are missing. */
+static const char *
+valid_value (const SchField *field)
+{
+  switch (field->kind)
+    {
+    case SCH_FIELD_CHOICE:
+      return ((const SchChoice *) g_ptr_array_index (field->choices, 0))->value;
+    case SCH_FIELD_COUNTRY:
+      return "IT";
+    case SCH_FIELD_MUNICIPALITY:
+      return "3203";
+    case SCH_FIELD_TEXT:
+    case SCH_FIELD_DATE:
+    case SCH_FIELD_MULTILINE:
+    default:
+      break;
+    }
+
+  switch (field->validator)
+    {
+    case SCH_VALIDATOR_NAME: return "Rossi";
+    case SCH_VALIDATOR_AHV: return "756.1234.5678.97";
+    case SCH_VALIDATOR_ZEMIS: return "12345678.9";
+    case SCH_VALIDATOR_UID: return "CHE-116.281.710";
+    case SCH_VALIDATOR_POSTAL_CODE: return "9000";
+    case SCH_VALIDATOR_MUNICIPALITY: return "3203";
+    case SCH_VALIDATOR_COUNTRY: return "IT";
+    case SCH_VALIDATOR_DATE_OF_BIRTH: return "1990-05-14";
+    case SCH_VALIDATOR_DATE: return "2025-03-01";
+    case SCH_VALIDATOR_DATE_PAST: return "2020-01-15";
+    case SCH_VALIDATOR_DATE_EXPIRY: return "2034-06-30";
+    case SCH_VALIDATOR_PHONE: return "+41 71 224 21 11";
+    case SCH_VALIDATOR_EMAIL: return "anna.rossi@example.ch";
+    case SCH_VALIDATOR_STREET: return "Bahnhofstrasse";
+    case SCH_VALIDATOR_HOUSE_NUMBER: return "12a";
+    case SCH_VALIDATOR_TOWN: return "St. Gallen";
+    case SCH_VALIDATOR_FOREIGN_POSTAL_CODE: return "20121";
+    case SCH_VALIDATOR_PERMIT_CATEGORY: return "0201";
+    case SCH_VALIDATOR_PASSPORT_NUMBER: return "YA1234567";
+    case SCH_VALIDATOR_INTEGER: return "80";
+    case SCH_VALIDATOR_NONE:
+    case SCH_VALIDATOR_INVALID:
+    case SCH_N_VALIDATORS:
+    default:
+      if (field->max_length > 0 && field->max_length < 60)
+        return "12";
+      return "Bachelor in business administration";
+    }
+}
+
+static void
+fill_case (void)
+{
+  GPtrArray *groups = sch_app_type_get_groups (type);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const SchFieldGroup *group = g_ptr_array_index (groups, i);
+      guint n = group->repeatable ? MAX (group->min_items, 1) : 1;
+
+      if (group->repeatable && group->max_items > 0)
+        n = MIN (n, group->max_items);
+      for (guint j = 0; j < n; j++)
+        {
+          guint index = group->repeatable ? sch_case_add_item (kase, group->id) : 0;
+
+          for (guint k = 0; k < group->fields->len; k++)
+            {
+              const SchField *field = g_ptr_array_index (group->fields, k);
+
+              sch_case_set_value (kase, group->id, index, field->id, valid_value (field));
+            }
+        }
+    }
+
+  g_assert_true (sch_store_save_case (store, kase, &error));
+  g_assert_no_error (error);
+}
+
+/* A slot other than @skip without a page limit, or NULL. */
+static const char *
+unlimited_slot (SchAppType *candidate, const char *skip)
+{
+  GPtrArray *slots = sch_app_type_get_slots (candidate);
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      const SchDocSlot *slot = g_ptr_array_index (slots, i);
+
+      if (slot->max_pages == 0 && g_strcmp0 (slot->id, skip) != 0)
+        return slot->id;
+    }
+
+  return NULL;
+}
+
+/* A type filed here with at least three slots, the first one required and
+ * two without a page limit. */
+static SchAppType *
+pick_type (void)
+{
+  GListModel *types = sch_catalog_get_types (catalog);
+
+  for (guint i = 0; i < g_list_model_get_n_items (types); i++)
+    {
+      g_autoptr(SchAppType) candidate = g_list_model_get_item (types, i);
+      GPtrArray *slots = sch_app_type_get_slots (candidate);
+
+      const SchDocSlot *first;
+
+      if (sch_app_type_get_filing (candidate) != SCH_FILING_HERE || slots->len < 3)
+        continue;
+      first = g_ptr_array_index (slots, 0);
+      if (first->required && first->max_pages == 0 && unlimited_slot (candidate, first->id) != NULL)
+        return candidate;
+    }
+
+  g_assert_not_reached ();
+}
+
+static GPtrArray *
+pages_of (const char *slot_id)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *pages = sch_store_list_pages (store, kase, slot_id, &error);
+
+  g_assert_no_error (error);
+  return pages;
+}
+
+static guint
+count_pages (const char *slot_id)
+{
+  g_autoptr(GPtrArray) pages = pages_of (slot_id);
+
+  return pages->len;
+}
+
+static void
+wait_idle_view (void)
+{
+  for (guint i = 0; i < 600 && sch_documents_view_is_busy (view); i++)
+    sch_test_ui_wait (50);
+  g_assert_false (sch_documents_view_is_busy (view));
+  sch_test_ui_wait (20);
+}
+
+static GtkWidget *
+find_toplevel (GType type_)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (toplevel), type_) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+static AdwMessageDialog *
+wait_for_message (void)
+{
+  for (guint i = 0; i < 400; i++)
+    {
+      GtkWidget *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+      if (dialog != NULL)
+        return ADW_MESSAGE_DIALOG (dialog);
+      sch_test_ui_wait (50);
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+answer (AdwMessageDialog *dialog, const char *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  sch_test_ui_wait (20);
+}
+
+static GFile *
+write_sample (const char *name, GBytes *bytes)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+static void
+import (GFile *file, const char *slot_id)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+  g_ptr_array_add (files, file);
+  sch_documents_view_import_files (view, files, slot_id);
+}
+
+static GtkWidget *
+slot_row (const char *slot_id)
+{
+  GtkWidget *list = sch_test_ui_find (GTK_WIDGET (view), GTK_TYPE_LIST_BOX, "Documents of the case");
+
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (g_str_equal (gtk_widget_get_name (row), slot_id))
+      return row;
+
+  g_assert_not_reached ();
+}
+
+static GtkFlowBox *
+flow (void)
+{
+  GtkWidget *widget = sch_test_ui_find (GTK_WIDGET (view), GTK_TYPE_FLOW_BOX, "Pages");
+
+  g_assert_nonnull (widget);
+  return GTK_FLOW_BOX (widget);
+}
+
+static void
+select_only (guint index)
+{
+  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (flow (), (int) index);
+
+  g_assert_nonnull (child);
+  gtk_flow_box_unselect_all (flow ());
+  gtk_flow_box_select_child (flow (), child);
+}
+
+static void
+activate (const char *action, GVariant *param)
+{
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (view), action, param));
+  sch_test_ui_wait (20);
+}
+
+static gboolean
+mark_complete_possible (void)
+{
+  GtkWidget *mark = sch_test_ui_find (window, GTK_TYPE_BUTTON, "mark-complete");
+
+  g_assert_nonnull (mark);
+  return gtk_widget_is_sensitive (mark);
+}
+
+static void
+test_checklist (void)
+{
+  GPtrArray *slots = sch_app_type_get_slots (type);
+
+  g_assert_true (sch_test_ui_activate (window, "win.show-documents", g_variant_new_string (scan_slot)));
+  sch_test_ui_wait (50);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  g_assert_cmpstr (sch_documents_view_get_slot (view), ==, scan_slot);
+
+  /* Every slot of the type is listed; required and missing ones stand out. */
+  for (guint i = 0; i < slots->len; i++)
+    {
+      const SchDocSlot *slot = g_ptr_array_index (slots, i);
+      GtkWidget *row = slot_row (slot->id);
+
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                       sch_text_get (slot->title, NULL));
+      g_assert_true (gtk_widget_has_css_class (row, "sch-slot-missing") == slot->required);
+    }
+
+  /* Only documents are missing, and they keep the case from completion. */
+  g_assert_false (mark_complete_possible ());
+  g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (view), GTK_TYPE_BUTTON, "Scan pages"));
+  g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (view), GTK_TYPE_BUTTON, "Import files"));
+  g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (view), GTK_TYPE_BUTTON, "Rotate left"));
+}
+
+static void
+wait_scan_ready (GtkWidget *scan_button)
+{
+  for (guint i = 0; i < 400 && !gtk_widget_is_sensitive (scan_button); i++)
+    sch_test_ui_wait (50);
+  g_assert_true (gtk_widget_is_sensitive (scan_button));
+}
+
+static void
+test_scan (void)
+{
+  SchScanDialog *dialog;
+  GtkWidget *scan_button, *resolution;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autofree char *device = NULL;
+  gpointer weak;
+
+  sch_documents_view_select_slot (view, scan_slot);
+  activate ("docs.scan", NULL);
+  dialog = SCH_SCAN_DIALOG (find_toplevel (SCH_TYPE_SCAN_DIALOG));
+  g_assert_nonnull (dialog);
+  scan_button = sch_test_ui_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Scan");
+  g_assert_nonnull (scan_button);
+  g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "Look for scanners again"));
+  wait_scan_ready (scan_button);
+
+  /* 150 dpi keeps the test quick; two flatbed scans. */
+  resolution = sch_test_ui_find (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "_Resolution");
+  g_assert_nonnull (resolution);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (resolution), 0);
+  for (guint run = 0; run < 2; run++)
+    {
+      g_assert_true (sch_test_ui_activate (GTK_WIDGET (dialog), "scan.start", NULL));
+      g_assert_true (sch_scan_dialog_is_scanning (dialog));
+      for (guint i = 0; i < 1200 && sch_scan_dialog_is_scanning (dialog); i++)
+        sch_test_ui_wait (25);
+      g_assert_false (sch_scan_dialog_is_scanning (dialog));
+      g_test_message ("Scan status: %s", sch_scan_dialog_get_status (dialog));
+      wait_idle_view ();
+      /* Pages land in the slot as they arrive. */
+      g_assert_cmpuint (count_pages (scan_slot), ==, run + 1);
+    }
+
+  pages = pages_of (scan_slot);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      SchPage *page = g_ptr_array_index (pages, i);
+
+      g_assert_cmpint (sch_page_get_source (page), ==, SCH_PAGE_SOURCE_SCAN);
+      g_assert_cmpstr (sch_page_get_media_type (page), ==, SCH_PAGE_MEDIA_JPEG);
+      g_assert_cmpuint (sch_page_get_dpi (page), ==, 150);
+    }
+
+  /* The scanner is remembered for next time. */
+  device = g_settings_get_string (settings, "scan-device");
+  g_assert_cmpstr (device, ==, "test:0");
+  g_assert_cmpuint (g_settings_get_uint (settings, "scan-resolution"), ==, 150);
+
+  /* Closing lets go of the dialog (and of nothing else). */
+  weak = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  gtk_window_close (GTK_WINDOW (dialog));
+  sch_test_ui_wait (50);
+  g_assert_null (weak);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (slot_row (scan_slot))), "2"));
+  g_assert_false (gtk_widget_has_css_class (slot_row (scan_slot), "sch-slot-missing"));
+}
+
+static gboolean
+thumbnails_shown (void)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (flow ()));
+       child != NULL; child = gtk_widget_get_next_sibling (child), n++)
+    {
+      GtkWidget *box = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      GtkWidget *frame = gtk_widget_get_first_child (box);
+      GtkWidget *image = gtk_center_box_get_center_widget (GTK_CENTER_BOX (frame));
+
+      if (gtk_picture_get_paintable (GTK_PICTURE (image)) == NULL)
+        return FALSE;
+    }
+
+  return n > 0;
+}
+
+static void
+test_import (void)
+{
+  static const double a4[] = { 595.276, 841.89, 595.276, 841.89 };
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (2, a4);
+  g_autoptr(GBytes) jpeg = sample_jpeg (1240, 1754, 150, 1);
+  g_autoptr(GFile) pdf_file = write_sample ("letter.pdf", pdf);
+  g_autoptr(GFile) jpeg_file = write_sample ("photo.jpg", jpeg);
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autofree char *shot = NULL;
+
+  sch_documents_view_select_slot (view, import_slot);
+  import (pdf_file, import_slot);
+  import (jpeg_file, import_slot);
+  wait_idle_view ();
+
+  pages = pages_of (import_slot);
+  g_assert_cmpuint (pages->len, ==, 3);
+  g_assert_cmpstr (sch_page_get_media_type (g_ptr_array_index (pages, 0)), ==, SCH_PAGE_MEDIA_PDF);
+  g_assert_cmpint (sch_page_get_pdf_page (g_ptr_array_index (pages, 1)), ==, 1);
+  g_assert_cmpstr (sch_page_get_media_type (g_ptr_array_index (pages, 2)), ==, SCH_PAGE_MEDIA_JPEG);
+  g_assert_cmpint (sch_page_get_source (g_ptr_array_index (pages, 2)), ==, SCH_PAGE_SOURCE_IMPORT);
+
+  /* Thumbnails are made off the main thread and then shown. */
+  for (guint i = 0; i < 400 && !thumbnails_shown (); i++)
+    sch_test_ui_wait (50);
+  g_assert_true (thumbnails_shown ());
+  select_only (0);
+  sch_test_ui_wait (50);
+  shot = sch_test_ui_save_screenshot (window, "documents-thumbnails");
+}
+
+static void
+test_page_work (void)
+{
+  g_autoptr(GPtrArray) before = pages_of (import_slot);
+  g_autoptr(GPtrArray) after = NULL;
+  gint64 first = sch_page_get_id (g_ptr_array_index (before, 0));
+  const char *third_slot = other_slot;
+
+  /* Rotate, then undo. */
+  select_only (0);
+  activate ("docs.rotate-right", NULL);
+  after = pages_of (import_slot);
+  g_assert_cmpuint (sch_page_get_rotation (g_ptr_array_index (after, 0)), ==, 90);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  activate ("docs.undo", NULL);
+  after = pages_of (import_slot);
+  g_assert_cmpuint (sch_page_get_rotation (g_ptr_array_index (after, 0)), ==, 0);
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  /* Rotate left turns the other way. */
+  select_only (0);
+  activate ("docs.rotate-left", NULL);
+  after = pages_of (import_slot);
+  g_assert_cmpuint (sch_page_get_rotation (g_ptr_array_index (after, 0)), ==, 270);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  activate ("docs.undo", NULL);
+
+  /* Delete, then undo. */
+  select_only (2);
+  activate ("docs.delete", NULL);
+  g_assert_cmpuint (count_pages (import_slot), ==, 2);
+  activate ("docs.undo", NULL);
+  g_assert_cmpuint (count_pages (import_slot), ==, 3);
+
+  /* Reorder with the keyboard action, then undo. */
+  select_only (0);
+  activate ("docs.move-later", NULL);
+  after = pages_of (import_slot);
+  g_assert_cmpint (sch_page_get_id (g_ptr_array_index (after, 1)), ==, first);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  activate ("docs.undo", NULL);
+  after = pages_of (import_slot);
+  g_assert_cmpint (sch_page_get_id (g_ptr_array_index (after, 0)), ==, first);
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  /* Split the run: the last page to another slot, then undo. */
+  select_only (2);
+  activate ("docs.split-to", g_variant_new_string (third_slot));
+  g_assert_cmpuint (count_pages (import_slot), ==, 2);
+  g_assert_cmpuint (count_pages (third_slot), ==, 1);
+  activate ("docs.undo", NULL);
+  g_assert_cmpuint (count_pages (import_slot), ==, 3);
+  g_assert_cmpuint (count_pages (third_slot), ==, 0);
+}
+
+static void
+test_move_to_slot (void)
+{
+  g_autoptr(GPtrArray) moved = NULL;
+
+  select_only (2);
+  activate ("docs.move-to", g_variant_new_string (other_slot));
+  g_assert_cmpuint (count_pages (import_slot), ==, 2);
+  moved = pages_of (other_slot);
+  g_assert_cmpuint (moved->len, ==, 1);
+  g_assert_cmpstr (sch_page_get_media_type (g_ptr_array_index (moved, 0)), ==, SCH_PAGE_MEDIA_JPEG);
+  activate ("docs.undo", NULL);
+  g_assert_cmpuint (count_pages (import_slot), ==, 3);
+  g_assert_cmpuint (count_pages (other_slot), ==, 0);
+}
+
+static gboolean
+viewer_shows_page (SchPageViewer *viewer)
+{
+  GtkWidget *picture = sch_test_ui_find (GTK_WIDGET (viewer), GTK_TYPE_PICTURE, "page-picture");
+
+  return picture != NULL && gtk_widget_get_mapped (picture) &&
+         gtk_picture_get_paintable (GTK_PICTURE (picture)) != NULL;
+}
+
+static void
+wait_viewer (SchPageViewer *viewer)
+{
+  for (guint i = 0; i < 400 && !viewer_shows_page (viewer); i++)
+    sch_test_ui_wait (25);
+  g_assert_true (viewer_shows_page (viewer));
+}
+
+static void
+test_viewer (void)
+{
+  SchPageViewer *viewer;
+  double zoom;
+
+  /* Enter (or a double click) on a thumbnail opens the page. */
+  select_only (0);
+  g_signal_emit_by_name (gtk_flow_box_get_child_at_index (flow (), 0), "activate");
+  sch_test_ui_wait (50);
+  viewer = SCH_PAGE_VIEWER (find_toplevel (SCH_TYPE_PAGE_VIEWER));
+  g_assert_nonnull (viewer);
+  g_assert_cmpuint (sch_page_viewer_get_index (viewer), ==, 0);
+  wait_viewer (viewer);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (viewer)), ==, "Page 1 of 3");
+
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (viewer), "viewer.next", NULL));
+  g_assert_cmpuint (sch_page_viewer_get_index (viewer), ==, 1);
+  wait_viewer (viewer);
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (viewer), "viewer.previous", NULL));
+  g_assert_cmpuint (sch_page_viewer_get_index (viewer), ==, 0);
+
+  zoom = sch_page_viewer_get_zoom (viewer);
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (viewer), "viewer.zoom-in", NULL));
+  g_assert_cmpfloat (sch_page_viewer_get_zoom (viewer), >, zoom);
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (viewer), "viewer.zoom-out", NULL));
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (viewer), "viewer.zoom-out", NULL));
+  g_assert_cmpfloat (sch_page_viewer_get_zoom (viewer), <, zoom);
+  /* Fit to width: the page fills the window's width, whatever the zoom was. */
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (viewer), "viewer.fit-width", NULL));
+  zoom = sch_page_viewer_get_zoom (viewer);
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (viewer), "viewer.zoom-in", NULL));
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (viewer), "viewer.fit-width", NULL));
+  g_assert_cmpfloat_with_epsilon (sch_page_viewer_get_zoom (viewer), zoom, 0.001);
+
+  gtk_window_destroy (GTK_WINDOW (viewer));
+  sch_test_ui_wait (20);
+}
+
+static void
+inspected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SchPdfInfo **info = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *info = sch_pdf_inspector_inspect_finish (SCH_PDF_INSPECTOR (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_active_content (void)
+{
+  g_autoptr(GBytes) pdf = sample_pdf_javascript ();
+  g_autoptr(GFile) file = write_sample ("script.pdf", pdf);
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(SchPdfInfo) info = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  guint before = count_pages (other_slot);
+  AdwMessageDialog *dialog;
+  SchPage *page;
+
+  import (file, other_slot);
+  dialog = wait_for_message ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("This PDF Contains Active Content"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "script.pdf"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "JavaScript"));
+  answer (dialog, "flatten");
+  wait_idle_view ();
+
+  pages = pages_of (other_slot);
+  g_assert_cmpuint (pages->len, >, before);
+  page = g_ptr_array_index (pages, pages->len - 1);
+  g_assert_cmpstr (sch_page_get_media_type (page), ==, SCH_PAGE_MEDIA_PDF);
+
+  /* What is stored is the flattened copy: nothing in it runs. */
+  path = sch_blob_store_get_path (sch_store_get_blob_store (store), sch_page_get_blob (page));
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  stored = g_bytes_new_take (g_steal_pointer (&contents), length);
+  sch_pdf_inspector_inspect_async (sch_documents_view_get_inspector (view), stored, NULL, NULL,
+                                   inspected_cb, &info);
+  for (guint i = 0; i < 400 && info == NULL; i++)
+    sch_test_ui_wait (25);
+  g_assert_nonnull (info);
+  g_assert_cmpint (info->active, ==, SCH_PDF_ACTIVE_NONE);
+
+  /* Cancel imports nothing. */
+  before = count_pages (other_slot);
+  import (file, other_slot);
+  dialog = wait_for_message ();
+  answer (dialog, "cancel");
+  wait_idle_view ();
+  g_assert_cmpuint (count_pages (other_slot), ==, before);
+
+  /* Leave the slot empty again for the checklist steps. */
+  {
+    g_autoptr(GPtrArray) all = pages_of (other_slot);
+    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr(GPtrArray) removed = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < all->len; i++)
+      {
+        gint64 id = sch_page_get_id (g_ptr_array_index (all, i));
+
+        g_array_append_val (ids, id);
+      }
+    removed = sch_store_delete_pages (store, kase, ids, &error);
+    g_assert_no_error (error);
+    sch_test_ui_wait (20);
+  }
+}
+
+static void
+test_encrypted (void)
+{
+  static const double a4[] = { 595.276, 841.89 };
+  g_autoptr(GBytes) plain = sample_pdf_cairo (1, a4);
+  g_autoptr(GBytes) locked = sample_pdf_encrypted (plain, "geheim");
+  g_autoptr(GFile) file = write_sample ("locked.pdf", locked);
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  guint before = count_pages (import_slot);
+
+  import (file, import_slot);
+  dialog = wait_for_message ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("Password Required"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "locked.pdf"));
+
+  /* A wrong password is said so, and asked again. */
+  entry = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "falsch");
+  answer (dialog, "open");
+  dialog = wait_for_message ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "not correct"));
+  entry = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "geheim");
+  answer (dialog, "open");
+  wait_idle_view ();
+  g_assert_cmpuint (count_pages (import_slot), ==, before + 1);
+}
+
+static void
+test_damaged (void)
+{
+  static const double a4[] = { 595.276, 841.89 };
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (1, a4);
+  g_autoptr(GBytes) truncated = sample_truncate (pdf, g_bytes_get_size (pdf) / 3);
+  g_autoptr(GFile) file = write_sample ("broken.pdf", truncated);
+  guint before = count_pages (import_slot);
+  AdwMessageDialog *dialog;
+
+  import (file, import_slot);
+  dialog = wait_for_message ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("This file could not be read."));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "broken.pdf"));
+  answer (dialog, "close");
+  wait_idle_view ();
+  g_assert_cmpuint (count_pages (import_slot), ==, before);
+}
+
+static void
+test_over_limit (void)
+{
+  g_autofree char *big = g_malloc0 (2 * 1000 * 1000);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GFile) file = NULL;
+  guint before = count_pages (import_slot);
+  AdwMessageDialog *dialog;
+
+  memcpy (big, "%PDF-1.4\n", 9);
+  bytes = g_bytes_new_take (g_steal_pointer (&big), 2 * 1000 * 1000);
+  file = write_sample ("huge.pdf", bytes);
+  g_settings_set_uint (settings, "max-file-mb", 1);
+
+  import (file, import_slot);
+  dialog = wait_for_message ();
+  g_test_message ("Limit message: %s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "huge.pdf"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "limit"));
+  answer (dialog, "close");
+  wait_idle_view ();
+  g_assert_cmpuint (count_pages (import_slot), ==, before);
+  g_settings_reset (settings, "max-file-mb");
+}
+
+static void
+test_to_follow (void)
+{
+  GPtrArray *slots = sch_app_type_get_slots (type);
+  g_autofree char *shot = NULL;
+  g_autoptr(GPtrArray) problems = sch_case_check (kase, type, NULL);
+
+  /* The form is valid: only documents can keep the case from completion. */
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_false (mark_complete_possible ());
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      const SchDocSlot *slot = g_ptr_array_index (slots, i);
+      g_autofree char *label = g_strdup_printf ("“%s” to follow", sch_text_get (slot->title, NULL));
+      GtkWidget *check;
+
+      if (!slot->required || count_pages (slot->id) > 0)
+        continue;
+
+      check = sch_test_ui_find (slot_row (slot->id), GTK_TYPE_CHECK_BUTTON, label);
+      g_assert_nonnull (check);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+      sch_test_ui_wait (20);
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (slot_row (slot->id))), ==, "To follow");
+      g_assert_false (gtk_widget_has_css_class (slot_row (slot->id), "sch-slot-missing"));
+    }
+
+  g_assert_true (mark_complete_possible ());
+  shot = sch_test_ui_save_screenshot (window, "documents-checklist");
+
+  /* Undo takes the last mark back, and the case is incomplete again
+   * (when that slot had no pages). */
+  activate ("docs.undo", NULL);
+  sch_test_ui_wait (20);
+  for (guint i = slots->len; i > 0; i--)
+    {
+      const SchDocSlot *slot = g_ptr_array_index (slots, i - 1);
+
+      if (slot->required && count_pages (slot->id) == 0)
+        {
+          g_assert_false (mark_complete_possible ());
+          break;
+        }
+    }
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  GPtrArray *slots;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  sch_test_ui_init ();
+  sane_dir = sch_scan_test_make_config ("test");
+
+  tmpdir = sch_test_ui_make_tmpdir ();
+  db = g_build_filename (tmpdir, "schalter.db", NULL);
+  store = sch_store_open (db, &error);
+  g_assert_no_error (error);
+  catalog = sch_catalog_new_default ();
+  settings = g_settings_new (BASE_ID);
+  type = g_object_ref (pick_type ());
+  slots = sch_app_type_get_slots (type);
+  scan_slot = ((SchDocSlot *) g_ptr_array_index (slots, 0))->id;
+  import_slot = unlimited_slot (type, scan_slot);
+  for (guint i = 0; i < slots->len && other_slot == NULL; i++)
+    {
+      const char *id = ((SchDocSlot *) g_ptr_array_index (slots, i))->id;
+
+      if (!g_str_equal (id, scan_slot) && !g_str_equal (id, import_slot))
+        other_slot = id;
+    }
+
+  kase = sch_store_create_case (store, sch_app_type_get_code (type), &error);
+  g_assert_no_error (error);
+  fill_case ();
+
+  window = GTK_WIDGET (sch_window_new (NULL, store, catalog));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  sch_window_open_case (SCH_WINDOW (window), sch_case_get_uuid (kase));
+  sch_test_ui_wait (100);
+  view = SCH_DOCUMENTS_VIEW (sch_test_ui_find (window, SCH_TYPE_DOCUMENTS_VIEW, "SchDocumentsView"));
+  g_assert_nonnull (view);
+
+  g_test_add_func ("/ui-documents/checklist", test_checklist);
+  g_test_add_func ("/ui-documents/scan", test_scan);
+  g_test_add_func ("/ui-documents/import", test_import);
+  g_test_add_func ("/ui-documents/page-work", test_page_work);
+  g_test_add_func ("/ui-documents/move-to-slot", test_move_to_slot);
+  g_test_add_func ("/ui-documents/viewer", test_viewer);
+  g_test_add_func ("/ui-documents/active-content", test_active_content);
+  g_test_add_func ("/ui-documents/encrypted", test_encrypted);
+  g_test_add_func ("/ui-documents/damaged", test_damaged);
+  g_test_add_func ("/ui-documents/over-limit", test_over_limit);
+  g_test_add_func ("/ui-documents/to-follow", test_to_follow);
+
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  sch_test_ui_wait (50);
+  g_clear_object (&kase);
+  g_clear_object (&type);
+  g_clear_object (&settings);
+  g_clear_object (&catalog);
+  g_clear_object (&store);
+  sch_test_ui_wait (50);
+  rm_rf (tmpdir);
+  g_free (tmpdir);
+  sch_scan_test_remove_config (sane_dir);
+
+  return status;
+}

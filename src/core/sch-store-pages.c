@@ -515,7 +515,12 @@ sch_store_sweep_blobs (SchStore  *store,
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  stmt = prepare (store, "SELECT DISTINCT blob FROM pages", error);
+  /* A queued upload keeps its composed PDF even after its pages changed:
+   * the outbox promised the server exactly those bytes. */
+  stmt = prepare (store,
+                  "SELECT blob FROM pages"
+                  " UNION SELECT blob_sha FROM outbox WHERE blob_sha IS NOT NULL",
+                  error);
   if (stmt == NULL)
     return FALSE;
 

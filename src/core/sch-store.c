@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "sch-store.h"
+#include "sch-outbox.h"
 #include "sch-store-pages.h"
 
 /* "SCHL" in the database header: tells our files from any other SQLite file. */
@@ -155,6 +156,7 @@ static const Migration migrations[] = {
   migrate_v1,
   migrate_v2,
   migrate_v3,
+  sch_outbox_migrate,   /* v4: outbox, status history, sync state */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCH_STORE_SCHEMA_VERSION);

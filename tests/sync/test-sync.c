@@ -1,0 +1,653 @@
+/* The sync engine against the reference receiver over real HTTPS on
+ * 127.0.0.1, with the token in a real (private) gnome-keyring. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <utime.h>
+#include <libsoup/soup.h>
+
+#include "sch-credentials.h"
+#include "sch-outbox.h"
+#include "sch-retention.h"
+#include "sch-store-pages.h"
+#include "sch-sync-engine.h"
+#include "sch-wire.h"
+#include "sync-test-util.h"
+
+static char *certs_dir;
+
+typedef struct {
+  char          *dir;
+  SchStore      *store;
+  SyncReceiver  *receiver;
+  SchSyncEngine *engine;
+  GNetworkMonitor *monitor;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *receiver_data = NULL;
+
+  fixture->dir = g_dir_make_tmp ("sch-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (fixture->dir, "client", "schalter.db", NULL);
+  fixture->store = sch_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sch_store_get_schema_version (fixture->store), ==, SCH_STORE_SCHEMA_VERSION);
+
+  receiver_data = g_build_filename (fixture->dir, "receiver", NULL);
+  fixture->receiver = sync_receiver_start (certs_dir, receiver_data, 0, NULL);
+
+  fixture->monitor = sync_test_monitor_new ();
+  fixture->engine = sch_sync_engine_new (fixture->store, fixture->monitor);
+  g_object_set (fixture->engine,
+                "server-url", fixture->receiver->url,
+                "ca-file", fixture->receiver->ca_file,
+                "token", SYNC_TEST_TOKEN,
+                "timeout", 10,
+                "backoff-base-ms", 50,
+                "backoff-cap-ms", 400,
+                "poll-interval", 3600,
+                NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  sch_sync_engine_stop (fixture->engine);
+  /* Let the cancelled calls finish. */
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->monitor);
+  g_clear_pointer (&fixture->receiver, sync_receiver_free);
+  g_clear_object (&fixture->store);
+  sync_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+}
+
+typedef struct {
+  SchStore     *store;
+  const char   *uuid;
+  SchCaseState  state;
+} StateWait;
+
+static gboolean
+has_state (gpointer data)
+{
+  StateWait *wait = data;
+
+  return sync_test_case_state (wait->store, wait->uuid) == wait->state;
+}
+
+static void
+assert_reaches_state (Fixture      *fixture,
+                      SchCase      *kase,
+                      SchCaseState  state)
+{
+  StateWait wait = { fixture->store, sch_case_get_uuid (kase), state };
+
+  if (!sync_test_wait (has_state, &wait, 30000))
+    g_error ("Case stayed “%s” instead of becoming “%s”",
+             sch_case_state_to_string (sync_test_case_state (fixture->store, wait.uuid)),
+             sch_case_state_to_string (state));
+}
+
+static gboolean
+is_halted (gpointer data)
+{
+  return sch_sync_engine_get_halted (data);
+}
+
+static gboolean
+has_no_pending (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return sch_outbox_count_queued (fixture->store, NULL) == 0 && !sch_sync_engine_get_busy (fixture->engine);
+}
+
+/* Wire format */
+
+static void
+test_wire (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sch-wire-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "schalter.db", NULL);
+  g_autoptr(SchStore) store = sch_store_open (db, &error);
+  g_autoptr(SchCase) kase = sync_test_make_case (store, "Rossi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (store, 2, 100, 1);
+  SchWireOffice office = { 3203, "Anna Keller", "akeller" };
+  g_autoptr(GBytes) first = sch_wire_case_body (kase, &office, manifest, 1772442641000000, &error);
+  g_autoptr(GBytes) again = sch_wire_case_body (kase, &office, manifest, 1772442641000000, &error);
+  g_autofree char *text = g_strndup (g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  g_autofree char *digest = sch_wire_content_digest ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  g_autofree char *group = NULL;
+  g_autofree char *field = NULL;
+  guint index = 99;
+
+  g_assert_no_error (error);
+  /* Retries must send the very same bytes. */
+  g_assert_true (g_bytes_equal (first, again));
+  g_assert_nonnull (strstr (text, "\"capturedAt\":\"2026-03-02T09:10:41Z\""));
+  g_assert_nonnull (strstr (text, "\"vn\":\"7561234567897\""));
+  g_assert_nonnull (strstr (text, "\"swissZipCode\":9000"));
+  g_assert_nonnull (strstr (text, "\"countryIdISO2\":\"IT\""));
+  g_assert_nonnull (strstr (text, "\"municipalityName\":\"St. Gallen\""));
+  g_assert_nonnull (strstr (text, "\"relationship\":\"spouse\""));
+  g_assert_nonnull (strstr (text, "{\"group\":\"housing\",\"index\":0,\"field\":\"rooms\",\"value\":\"3\"}"));
+
+  g_assert_cmpstr (digest, ==, "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
+
+  g_assert_true (sch_wire_pointer_to_field (first, "/person/vn", &group, &index, &field));
+  g_assert_cmpstr (group, ==, "person");
+  g_assert_cmpstr (field, ==, "ahv");
+  g_clear_pointer (&group, g_free);
+  g_clear_pointer (&field, g_free);
+  g_assert_true (sch_wire_pointer_to_field (first, "/familyMembers/1/nationality/countries/0/countryId",
+                                            &group, &index, &field));
+  g_assert_cmpstr (group, ==, "family");
+  g_assert_cmpuint (index, ==, 1);
+  g_assert_cmpstr (field, ==, "nationality");
+  g_clear_pointer (&group, g_free);
+  g_clear_pointer (&field, g_free);
+  g_assert_true (sch_wire_pointer_to_field (first, "/otherFields/0/value", &group, &index, &field));
+  g_assert_cmpstr (group, ==, "housing");
+  g_assert_cmpstr (field, ==, "rooms");
+  g_clear_pointer (&group, g_free);
+  g_clear_pointer (&field, g_free);
+  g_assert_false (sch_wire_pointer_to_field (first, "/documents/0/sha256", &group, &index, &field));
+
+  g_clear_object (&store);
+  sync_test_rm_rf (dir);
+}
+
+/* End to end */
+
+typedef struct {
+  char *uuid;
+  char *requested;
+} Requested;
+
+static void
+documents_requested (SchSyncEngine *engine,
+                     const char    *uuid,
+                     const char    *reference,
+                     const char    *requested_json,
+                     Requested     *requested)
+{
+  g_free (requested->uuid);
+  g_free (requested->requested);
+  requested->uuid = g_strdup (uuid);
+  requested->requested = g_strdup (requested_json);
+}
+
+static gboolean
+has_request (gpointer data)
+{
+  return ((Requested *) data)->uuid != NULL;
+}
+
+static void
+token_stored (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sch_credentials_store_token_finish (result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+token_found (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(char **) user_data = sch_credentials_lookup_token_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* The token goes through the Secret Service, as in the app. */
+static char *
+token_through_keyring (const char *server_url)
+{
+  gboolean stored = FALSE;
+  char *token = NULL;
+
+  /* The private keyring has no login keyring (gnome-keyring does not make
+   * one without a prompter), so the token goes to the session collection. */
+  sch_credentials_store_token_async (server_url, SYNC_TEST_TOKEN, FALSE, NULL, token_stored, &stored);
+  g_assert_true (sync_test_wait (is_true, &stored, 20000));
+  sch_credentials_lookup_token_async (server_url, NULL, token_found, &token);
+  g_assert_true (sync_test_wait (is_set, &token, 20000));
+
+  return token;
+}
+
+static void
+admin_status (Fixture    *fixture,
+              SchCase    *kase,
+              const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/admin/cases/%s/status", sch_case_get_uuid (kase));
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = sync_admin_call (fixture->receiver, "POST", path, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  sch_sync_engine_sync_now (fixture->engine);
+}
+
+static gboolean
+history_has (SchStore   *store,
+             const char *uuid,
+             const char *status)
+{
+  g_autoptr(GPtrArray) history = sch_outbox_list_history (store, uuid, NULL);
+
+  for (guint i = 0; history != NULL && i < history->len; i++)
+    if (g_str_equal (((SchStatusEntry *) history->pdata[i])->status, status))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+
+  for (gsize n = strlen (needle), i = 0; i + n <= length; i++)
+    if (memcmp (contents + i, needle, n) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+assert_receiver_has (Fixture   *fixture,
+                     SchCase   *kase,
+                     GPtrArray *manifest)
+{
+  g_autoptr(GHashTable) cases = sync_admin_cases (fixture->receiver);
+  JsonObject *remote = g_hash_table_lookup (cases, sch_case_get_uuid (kase));
+  JsonArray *documents;
+
+  g_assert_nonnull (remote);
+  g_assert_cmpint (json_object_get_int_member (remote, "createdCount"), ==, 1);
+  documents = json_object_get_array_member (remote, "documents");
+  for (guint i = 0; i < manifest->len; i++)
+    {
+      SchManifestEntry *entry = manifest->pdata[i];
+      gboolean found = FALSE;
+
+      for (guint d = 0; d < json_array_get_length (documents); d++)
+        {
+          JsonObject *document = json_array_get_object_element (documents, d);
+
+          if (g_str_equal (json_object_get_string_member (document, "id"), entry->uuid))
+            {
+              g_assert_cmpstr (json_object_get_string_member (document, "sha256"), ==, entry->sha256);
+              found = TRUE;
+            }
+        }
+      g_assert_true (found);
+    }
+}
+
+static void
+test_end_to_end (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Zwyssigbergerova");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 2, 70000, 7);
+  g_autoptr(GPtrArray) supplement = sync_test_make_manifest (fixture->store, 1, 5000, 8);
+  g_autoptr(GDateTime) later = NULL;
+  g_autofree char *keyring_dir = g_build_filename (fixture->dir, "keyring", NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *supplement_id = NULL;
+  g_autofree char *db_path = g_strdup (sch_store_get_path (fixture->store));
+  g_autofree char *wal_path = g_strconcat (db_path, "-wal", NULL);
+  Requested requested = { NULL, NULL };
+  SyncKeyring *keyring;
+  SchCase *reloaded;
+  guint purged = 0;
+
+  keyring = sync_keyring_start (keyring_dir);
+  token = token_through_keyring (fixture->receiver->url);
+  g_assert_cmpstr (token, ==, SYNC_TEST_TOKEN);
+  g_object_set (fixture->engine, "token", token, NULL);
+  g_signal_connect (fixture->engine, "documents-requested", G_CALLBACK (documents_requested), &requested);
+
+  /* Queue → sync → the office's reference on the case. */
+  sync_test_queue (fixture->store, kase, manifest);
+  g_assert_cmpuint (sch_sync_engine_get_queued (fixture->engine), ==, 1);
+  sch_sync_engine_start (fixture->engine);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+  reloaded = sch_store_load_case (fixture->store, sch_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (sch_case_get_reference (reloaded), "MA-SG-"));
+  g_clear_object (&reloaded);
+  assert_receiver_has (fixture, kase, manifest);
+  g_assert_cmpuint (sch_sync_engine_get_queued (fixture->engine), ==, 0);
+  g_assert_cmpuint (sch_sync_engine_get_bytes_sent (fixture->engine), ==, 140000);
+  g_assert_cmpint (sch_sync_engine_get_last_success (fixture->engine), >, 0);
+  g_assert_null (sch_sync_engine_get_last_error (fixture->engine));
+
+  /* The office's status changes come back as history and case state. */
+  admin_status (fixture, kase, "{\"status\": \"received\", \"note\": null}");
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_RECEIVED);
+  g_assert_true (history_has (fixture->store, sch_case_get_uuid (kase), "received"));
+  admin_status (fixture, kase, "{\"status\": \"in-review\"}");
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_IN_REVIEW);
+  admin_status (fixture, kase,
+                "{\"status\": \"documents-requested\", \"note\": \"Bitte Lohnabrechnungen.\","
+                " \"requestedDocuments\": [{\"slot\": \"payslips\", \"note\": \"Januar bis Juni\"}]}");
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_DOCUMENTS_REQUESTED);
+  g_assert_true (sync_test_wait (has_request, &requested, 10000));
+  g_assert_cmpstr (requested.uuid, ==, sch_case_get_uuid (kase));
+  g_assert_nonnull (strstr (requested.requested, "payslips"));
+
+  /* Nachreichen: into the same case. */
+  reloaded = sch_store_load_case (fixture->store, sch_case_get_uuid (kase), &error);
+  supplement_id = sch_outbox_queue_supplement (fixture->store, reloaded, supplement, &error);
+  g_assert_no_error (error);
+  g_clear_object (&reloaded);
+  sch_sync_engine_sync_now (fixture->engine);
+  g_assert_true (sync_test_wait (has_no_pending, fixture, 30000));
+  g_ptr_array_extend_and_steal (manifest, g_steal_pointer (&supplement));
+  assert_receiver_has (fixture, kase, manifest);
+
+  admin_status (fixture, kase, "{\"status\": \"decided\", \"note\": \"Bewilligung erteilt.\"}");
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_DECIDED);
+  sch_sync_engine_stop (fixture->engine);
+
+  /* Retention: not yet after 29 days, purged after 31. */
+  later = g_date_time_add_days (g_date_time_new_now_utc (), 29);
+  g_assert_true (sch_retention_run (fixture->store, 30, later, &purged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (purged, ==, 0);
+  g_clear_pointer (&later, g_date_time_unref);
+  later = g_date_time_add_days (g_date_time_new_now_utc (), 31);
+  g_assert_true (sch_retention_run (fixture->store, 30, later, &purged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (purged, ==, 1);
+  g_assert_true (sch_retention_compact (fixture->store, &error));
+  g_assert_no_error (error);
+
+  reloaded = sch_store_load_case (fixture->store, sch_case_get_uuid (kase), &error);
+  g_assert_cmpint (sch_case_get_state (reloaded), ==, SCH_CASE_STATE_PURGED);
+  g_assert_null (sch_case_get_value (reloaded, "person", 0, "official_name"));
+  g_assert_true (g_str_has_prefix (sch_case_get_reference (reloaded), "MA-SG-"));
+  g_clear_object (&reloaded);
+  for (guint i = 0; i < manifest->len; i++)
+    {
+      SchManifestEntry *entry = manifest->pdata[i];
+      g_autofree char *path = sch_blob_store_get_path (sch_store_get_blob_store (fixture->store),
+                                                       entry->blob_sha);
+
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  /* Gone from the disk, not only from the rows. */
+  g_assert_false (file_contains (db_path, "Zwyssigbergerova"));
+  g_assert_false (file_contains (db_path, "zwyssigbergerova"));
+  g_assert_false (file_contains (db_path, "Lohnabrechnungen"));
+  g_assert_false (file_contains (wal_path, "Zwyssigbergerova"));
+  g_assert_false (file_contains (wal_path, "zwyssigbergerova"));
+  g_assert_true (file_contains (db_path, "MA-SG-"));
+
+  g_free (requested.uuid);
+  g_free (requested.requested);
+  sync_keyring_stop (keyring);
+}
+
+/* Settings errors stop the batch */
+
+static void
+test_wrong_ca (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 1, 1000, 2);
+  g_autofree char *other_ca = g_build_filename (certs_dir, "other-ca.pem", NULL);
+  g_autoptr(GHashTable) cases = NULL;
+  const GError *last_error;
+
+  g_object_set (fixture->engine, "ca-file", other_ca, NULL);
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  g_assert_true (sync_test_wait (is_halted, fixture->engine, 20000));
+
+  last_error = sch_sync_engine_get_last_error (fixture->engine);
+  g_assert_error (last_error, SCH_SYNC_ERROR, SCH_SYNC_ERROR_TLS);
+  g_assert_nonnull (strstr (last_error->message, "other-ca.pem"));
+  cases = sync_admin_cases (fixture->receiver);
+  g_assert_cmpuint (g_hash_table_size (cases), ==, 0);
+  g_assert_cmpuint (sch_outbox_count_queued (fixture->store, NULL), ==, 1);
+
+  /* The right CA: sent. */
+  g_object_set (fixture->engine, "ca-file", fixture->receiver->ca_file, NULL);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+}
+
+static void
+test_bad_token (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 1, 1000, 3);
+  g_autoptr(GHashTable) cases = NULL;
+
+  g_object_set (fixture->engine, "token", "expired-token", NULL);
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  g_assert_true (sync_test_wait (is_halted, fixture->engine, 20000));
+
+  g_assert_error (sch_sync_engine_get_last_error (fixture->engine), SCH_SYNC_ERROR, SCH_SYNC_ERROR_TOKEN);
+  cases = sync_admin_cases (fixture->receiver);
+  g_assert_cmpuint (g_hash_table_size (cases), ==, 0);
+  /* Nothing lost: still queued, sent with the new token. */
+  g_assert_cmpuint (sch_outbox_count_queued (fixture->store, NULL), ==, 1);
+  g_object_set (fixture->engine, "token", SYNC_TEST_TOKEN, NULL);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+  g_assert_null (sch_sync_engine_get_last_error (fixture->engine));
+}
+
+static void
+test_rejected_case (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(SchCase) refused = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(SchCase) other = sync_test_make_case (fixture->store, "Bianchi");
+  g_autoptr(GPtrArray) manifest1 = sync_test_make_manifest (fixture->store, 1, 1000, 4);
+  g_autoptr(GPtrArray) manifest2 = sync_test_make_manifest (fixture->store, 1, 1000, 5);
+  g_autoptr(GPtrArray) field_errors = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  SchFieldError *field_error;
+  guint status = 0;
+
+  answer = sync_admin_call (fixture->receiver, "POST", "/admin/reject-next",
+                            "{\"pointer\": \"/person/vn\", \"detail\": \"The AHV number is not known.\"}",
+                            &status);
+  g_assert_true (SOUP_STATUS_IS_SUCCESSFUL (status));
+
+  /* One at a time, so the refused one is the first. */
+  g_object_set (fixture->engine, "max-parallel", 1, NULL);
+  sync_test_queue (fixture->store, refused, manifest1);
+  sync_test_queue (fixture->store, other, manifest2);
+  sch_sync_engine_start (fixture->engine);
+
+  assert_reaches_state (fixture, refused, SCH_CASE_STATE_NEEDS_ATTENTION);
+  assert_reaches_state (fixture, other, SCH_CASE_STATE_SUBMITTED);
+  g_assert_false (sch_sync_engine_get_halted (fixture->engine));
+
+  field_errors = sch_outbox_get_field_errors (fixture->store, refused, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (field_errors->len, ==, 1);
+  field_error = field_errors->pdata[0];
+  g_assert_cmpstr (field_error->group, ==, "person");
+  g_assert_cmpstr (field_error->field, ==, "ahv");
+  g_assert_cmpstr (field_error->message, ==, "The AHV number is not known.");
+  message = sch_outbox_dup_case_error (fixture->store, sch_case_get_uuid (refused), &error);
+  g_assert_nonnull (message);
+
+  /* Corrected and queued again: delivered, same key. */
+  sch_case_set_value (refused, "person", 0, "ahv", "756.9217.0769.85");
+  g_assert_true (sch_store_save_case (fixture->store, refused, &error));
+  sync_test_queue (fixture->store, refused, manifest1);
+  sch_sync_engine_sync_now (fixture->engine);
+  assert_reaches_state (fixture, refused, SCH_CASE_STATE_SUBMITTED);
+  g_clear_pointer (&field_errors, g_ptr_array_unref);
+  field_errors = sch_outbox_get_field_errors (fixture->store, refused, &error);
+  g_assert_cmpuint (field_errors->len, ==, 0);
+}
+
+static void
+test_offline (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(SchCase) second = sync_test_make_case (fixture->store, "Bianchi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 2, 3000, 6);
+  g_autoptr(GPtrArray) manifest2 = sync_test_make_manifest (fixture->store, 1, 3000, 9);
+  g_autoptr(GHashTable) cases = NULL;
+  gint64 until;
+
+  /* No server listening. */
+  sync_receiver_stop (fixture->receiver);
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (sync_test_case_state (fixture->store, sch_case_get_uuid (kase)), !=,
+                   SCH_CASE_STATE_SUBMITTED);
+  g_assert_error (sch_sync_engine_get_last_error (fixture->engine), SCH_SYNC_ERROR, SCH_SYNC_ERROR_NETWORK);
+  g_assert_false (sch_sync_engine_get_halted (fixture->engine));
+  g_assert_cmpuint (sch_outbox_count_queued (fixture->store, NULL), ==, 1);
+
+  /* The server comes up; "Sync now" sends at once. */
+  g_object_set (fixture->engine, "backoff-base-ms", 60000, "backoff-cap-ms", 60000, NULL);
+  sync_receiver_restart (fixture->receiver);
+  sch_sync_engine_sync_now (fixture->engine);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+
+  /* The network monitor says offline: nothing is tried until it is back. */
+  sync_test_monitor_set_online (fixture->monitor, FALSE);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 10;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (sch_sync_engine_get_online (fixture->engine));
+  sync_test_queue (fixture->store, second, manifest2);
+  sch_sync_engine_sync_now (fixture->engine);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  cases = sync_admin_cases (fixture->receiver);
+  g_assert_cmpuint (g_hash_table_size (cases), ==, 1);
+  sync_test_monitor_set_online (fixture->monitor, TRUE);
+  assert_reaches_state (fixture, second, SCH_CASE_STATE_SUBMITTED);
+}
+
+/* The composed PDFs waiting in the outbox are what the server was promised:
+ * the clean-up of unused page files at start-up must leave them alone. */
+static void
+test_queued_files_survive_sweep (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sch-sync-sweep-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "schalter.db", NULL);
+  g_autoptr(SchStore) store = sch_store_open (db, &error);
+  g_autoptr(SchCase) kase = NULL;
+  g_autoptr(GPtrArray) manifest = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *orphan = NULL;
+  struct utimbuf old = { 0 };
+
+  g_assert_no_error (error);
+  kase = sync_test_make_case (store, "Keller");
+  manifest = sync_test_make_manifest (store, 2, 4000, 11);
+  sync_test_queue (store, kase, manifest);
+  for (guint i = 0; i < manifest->len; i++)
+    g_ptr_array_add (paths, sch_blob_store_get_path (sch_store_get_blob_store (store),
+                                                     ((SchManifestEntry *) manifest->pdata[i])->blob_sha));
+  /* A file nothing names, for contrast. */
+  g_clear_pointer (&manifest, g_ptr_array_unref);
+  manifest = sync_test_make_manifest (store, 1, 4000, 12);
+  orphan = sch_blob_store_get_path (sch_store_get_blob_store (store),
+                                    ((SchManifestEntry *) manifest->pdata[0])->blob_sha);
+  g_ptr_array_add (paths, g_strdup (orphan));
+
+  /* Older than the grace period, so only being named keeps them. */
+  old.actime = old.modtime = time (NULL) - 2 * 3600;
+  for (guint i = 0; i < paths->len; i++)
+    g_assert_cmpint (utime (paths->pdata[i], &old), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  store = sch_store_open (db, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_test (paths->pdata[0], G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (paths->pdata[1], G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+
+  g_clear_object (&kase);
+  g_clear_object (&store);
+  sync_test_rm_rf (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+
+  certs_dir = g_dir_make_tmp ("sch-sync-certs-XXXXXX", &error);
+  g_assert_no_error (error);
+  sync_test_make_certs (certs_dir);
+
+  g_test_add_func ("/sync/wire", test_wire);
+  g_test_add_func ("/sync/queued-files-survive-sweep", test_queued_files_survive_sweep);
+  g_test_add ("/sync/end-to-end", Fixture, NULL, fixture_set_up, test_end_to_end, fixture_tear_down);
+  g_test_add ("/sync/wrong-ca", Fixture, NULL, fixture_set_up, test_wrong_ca, fixture_tear_down);
+  g_test_add ("/sync/bad-token", Fixture, NULL, fixture_set_up, test_bad_token, fixture_tear_down);
+  g_test_add ("/sync/rejected-case", Fixture, NULL, fixture_set_up, test_rejected_case, fixture_tear_down);
+  g_test_add ("/sync/offline", Fixture, NULL, fixture_set_up, test_offline, fixture_tear_down);
+
+  result = g_test_run ();
+  sync_test_rm_rf (certs_dir);
+  g_free (certs_dir);
+  return result;
+}

@@ -824,7 +824,7 @@ test_pages_migration_v2 (void)
   sqlite3_close (db);
 
   store = open_store (path);
-  g_assert_cmpint (sch_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (sch_store_get_schema_version (store), ==, SCH_STORE_SCHEMA_VERSION);
 
   kase = sch_store_load_case (store, "5b0d6c1e-7a3e-4a53-9a57-3f3f5c1d2e10", &error);
   g_assert_no_error (error);

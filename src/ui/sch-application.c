@@ -5,7 +5,9 @@
 #include <glib/gi18n.h>
 
 #include "sch-application.h"
+#include "sch-credentials.h"
 #include "sch-preferences-window.h"
+#include "sch-retention.h"
 #include "sch-window.h"
 
 struct _SchApplication
@@ -16,6 +18,11 @@ struct _SchApplication
   SchStore   *store;
   SchCatalog *catalog;
   GError     *store_error;   /* why the store did not open */
+
+  SchSyncEngine *engine;
+  GCancellable  *token_cancellable;
+  guint          retention_id;
+  gboolean       engine_started;
 };
 
 G_DEFINE_FINAL_TYPE (SchApplication, sch_application, ADW_TYPE_APPLICATION)
@@ -63,10 +70,24 @@ about_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* From the "Documents requested" notification. */
+static void
+show_case_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  SchApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (SCH_IS_WINDOW (window))
+    sch_window_open_case (SCH_WINDOW (window), g_variant_get_string (param, NULL));
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_action },
   { "preferences", preferences_action },
   { "about", about_action },
+  { "show-case", show_case_action, "s" },
 };
 
 static const struct {
@@ -84,7 +105,133 @@ static const struct {
   { "win.add-family-member", { "<Control><Shift>n", NULL } },
   { "win.print", { "<Control>p", NULL } },
   { "win.scan-signed-form", { "<Control><Shift>s", NULL } },
+  { "win.sync-now", { "F5", NULL } },
+  { "win.queue-case", { "<Control><Shift>Return", NULL } },
 };
+
+/* The development run (build-aux/dev run) points the app at its own demo
+ * receiver without touching the clerk's settings. */
+static const char *
+dev_override (const char *variable)
+{
+  if (!g_str_equal (PROFILE, "development"))
+    return NULL;
+  return g_getenv (variable);
+}
+
+static void
+token_looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SchApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  token = sch_credentials_lookup_token_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_message ("The workstation token could not be read from the keyring: %s", error->message);
+
+  sch_sync_engine_set_token (self->engine, token);
+  sch_credentials_free_token (token);
+
+  if (!self->engine_started)
+    {
+      self->engine_started = TRUE;
+      sch_sync_engine_start (self->engine);
+    }
+}
+
+static void
+load_token (SchApplication *self)
+{
+  g_autofree char *server_url = NULL;
+
+  g_cancellable_cancel (self->token_cancellable);
+  g_clear_object (&self->token_cancellable);
+  self->token_cancellable = g_cancellable_new ();
+
+  g_object_get (self->engine, "server-url", &server_url, NULL);
+  sch_credentials_lookup_token_async (server_url != NULL ? server_url : "", self->token_cancellable,
+                                      token_looked_up_cb, self);
+}
+
+static void
+documents_requested_cb (SchApplication *self,
+                        const char     *case_uuid,
+                        const char     *reference,
+                        const char     *requested_json)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("Documents requested"));
+  g_autofree char *body = NULL;
+
+  /* Only the reference: a notification may be seen by anyone at the desk. */
+  if (reference != NULL && *reference != '\0')
+    body = g_strdup_printf (_("The migration office asks for more documents for case %s. "
+                              "Open the case to send them."), reference);
+  else
+    body = g_strdup (_("The migration office asks for more documents for a case. "
+                       "Open the case to send them."));
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.show-case", "s", case_uuid);
+  g_application_send_notification (G_APPLICATION (self), case_uuid, notification);
+}
+
+static gboolean
+run_retention (gpointer user_data)
+{
+  SchApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint n_purged = 0;
+
+  if (!sch_retention_run (self->store, g_settings_get_uint (self->settings, "retention-days"),
+                          NULL, &n_purged, &error))
+    g_message ("Deleting the data of acknowledged cases failed: %s", error->message);
+  else if (n_purged > 0)
+    g_debug ("Retention deleted the data of %u cases", n_purged);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+run_retention_once (gpointer user_data)
+{
+  run_retention (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+setup_sync (SchApplication *self)
+{
+  const char *server_url = dev_override ("SCHALTER_SERVER_URL");
+  const char *ca_file = dev_override ("SCHALTER_CA_FILE");
+
+  self->engine = sch_sync_engine_new (self->store, NULL);
+
+  if (server_url != NULL)
+    sch_sync_engine_set_server_url (self->engine, server_url);
+  else
+    g_settings_bind (self->settings, "server-url", self->engine, "server-url", G_SETTINGS_BIND_GET);
+  if (ca_file != NULL)
+    sch_sync_engine_set_ca_file (self->engine, ca_file);
+  else
+    g_settings_bind (self->settings, "ca-file", self->engine, "ca-file", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "client-cert-file", self->engine, "client-certificate-file",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "client-key-file", self->engine, "client-key-file",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "sync-interval", self->engine, "poll-interval",
+                   G_SETTINGS_BIND_GET);
+
+  /* The token is kept per server: another server needs its own. */
+  g_signal_connect_swapped (self->engine, "notify::server-url", G_CALLBACK (load_token), self);
+  g_signal_connect_swapped (self->engine, "documents-requested",
+                            G_CALLBACK (documents_requested_cb), self);
+  load_token (self);
+
+  g_idle_add_full (G_PRIORITY_LOW, run_retention_once, g_object_ref (self), g_object_unref);
+  self->retention_id = g_timeout_add_seconds (24 * 60 * 60, run_retention, self);
+}
 
 static void
 sch_application_startup (GApplication *app)
@@ -106,6 +253,21 @@ sch_application_startup (GApplication *app)
   self->store = sch_store_open (path, &self->store_error);
   if (self->store == NULL)
     g_message ("The case database could not be opened: %s", self->store_error->message);
+  else
+    setup_sync (self);
+}
+
+static void
+sch_application_shutdown (GApplication *app)
+{
+  SchApplication *self = SCH_APPLICATION (app);
+
+  g_cancellable_cancel (self->token_cancellable);
+  g_clear_handle_id (&self->retention_id, g_source_remove);
+  if (self->engine != NULL)
+    sch_sync_engine_stop (self->engine);
+
+  G_APPLICATION_CLASS (sch_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -145,6 +307,10 @@ sch_application_dispose (GObject *object)
 {
   SchApplication *self = SCH_APPLICATION (object);
 
+  g_clear_object (&self->token_cancellable);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->engine);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->catalog);
@@ -162,6 +328,7 @@ sch_application_class_init (SchApplicationClass *klass)
   object_class->dispose = sch_application_dispose;
   app_class->startup = sch_application_startup;
   app_class->activate = sch_application_activate;
+  app_class->shutdown = sch_application_shutdown;
 }
 
 static void
@@ -202,4 +369,21 @@ sch_application_get_settings (SchApplication *self)
   g_return_val_if_fail (SCH_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+SchSyncEngine *
+sch_application_get_sync_engine (SchApplication *self)
+{
+  g_return_val_if_fail (SCH_IS_APPLICATION (self), NULL);
+
+  return self->engine;
+}
+
+void
+sch_application_reload_token (SchApplication *self)
+{
+  g_return_if_fail (SCH_IS_APPLICATION (self));
+
+  if (self->engine != NULL)
+    load_token (self);
 }

@@ -7,6 +7,7 @@
 #include "sch-case-editor.h"
 #include "sch-case-check.h"
 #include "sch-field-row.h"
+#include "sch-outbox.h"
 #include "sch-store-pages.h"
 
 /* Saves wait this long for the clerk to pause typing... */
@@ -587,6 +588,37 @@ section_new (SchCaseEditor *self, const SchFieldGroup *group)
   return section;
 }
 
+/* The migration office refused the case: its field errors are shown at
+ * the fields until the clerk changes them. */
+static void
+show_server_errors (SchCaseEditor *self)
+{
+  g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (sch_case_get_state (self->kase) != SCH_CASE_STATE_NEEDS_ATTENTION)
+    return;
+
+  errors = sch_outbox_get_field_errors (self->store, self->kase, &error);
+  if (errors == NULL)
+    {
+      show_error (self, _("The migration office’s remarks could not be read: %s"), error->message);
+      return;
+    }
+
+  for (guint i = 0; i < errors->len; i++)
+    {
+      SchFieldError *field_error = g_ptr_array_index (errors, i);
+      SchFieldRow *row;
+
+      if (field_error->group == NULL)
+        continue;
+      row = find_row (self, field_error->group, field_error->index, field_error->field);
+      if (row != NULL)
+        sch_field_row_set_error (row, field_error->message);
+    }
+}
+
 static void
 rebuild_form (SchCaseEditor *self)
 {
@@ -609,6 +641,7 @@ rebuild_form (SchCaseEditor *self)
     gtk_box_append (self->groups_box, section_new (self, g_ptr_array_index (groups, i)));
 
   update_summary (self);
+  show_server_errors (self);
   gtk_stack_set_visible_child_name (self->stack, "form");
 }
 

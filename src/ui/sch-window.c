@@ -6,12 +6,16 @@
 
 #include "sch-application.h"
 #include "sch-case-editor.h"
+#include "sch-case-history.h"
 #include "sch-case-list.h"
 #include "sch-case-row.h"
+#include "sch-case-sender.h"
 #include "sch-case-summary.h"
 #include "sch-documents-view.h"
+#include "sch-outbox.h"
 #include "sch-print-preview.h"
 #include "sch-signed-form-intake.h"
+#include "sch-sync-indicator.h"
 #include "sch-type-chooser.h"
 #include "sch-window.h"
 
@@ -50,6 +54,16 @@ struct _SchWindow
   SchCaseEditor      *editor;
   SchDocumentsView   *documents;
   AdwViewStack       *case_views;
+  SchCaseHistory     *history;
+
+  SchSyncEngine      *engine;         /* NULL: no sync (tests without one) */
+  /* Set while a case's documents are composed and queued. */
+  gboolean            queueing;
+  SchSyncIndicator   *sync_indicator;
+  GtkRevealer        *sync_banner;
+  GtkWidget          *sync_banner_box;
+  GtkLabel           *sync_banner_label;
+  GtkWidget          *sync_banner_button;
 };
 
 G_DEFINE_FINAL_TYPE (SchWindow, sch_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -100,6 +114,26 @@ update_list_page (SchWindow *self)
 }
 
 static void
+set_action_enabled (SchWindow *self, const char *name, gboolean enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+update_sync_actions (SchWindow *self)
+{
+  SchCaseState state = self->current != NULL ? sch_case_get_state (self->current) : SCH_N_CASE_STATES;
+
+  set_action_enabled (self, "queue-case", !self->queueing && state == SCH_CASE_STATE_SIGNED);
+  set_action_enabled (self, "retry-case", !self->queueing && state == SCH_CASE_STATE_NEEDS_ATTENTION);
+  set_action_enabled (self, "send-requested",
+                      !self->queueing && state == SCH_CASE_STATE_DOCUMENTS_REQUESTED);
+  set_action_enabled (self, "sync-now", self->engine != NULL);
+}
+
+static void
 update_actions (SchWindow *self)
 {
   gboolean is_draft = self->current != NULL &&
@@ -110,6 +144,8 @@ update_actions (SchWindow *self)
 
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "print");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->current != NULL);
+
+  update_sync_actions (self);
 }
 
 static void
@@ -166,6 +202,7 @@ set_current (SchWindow *self, SchCase *kase, SchAppType *type)
                             kase != NULL ? self->store : NULL,
                             kase, type);
   sch_documents_view_set_case (self->documents, kase != NULL ? self->store : NULL, kase, type);
+  sch_case_history_set_case (self->history, kase != NULL ? self->store : NULL, kase);
   g_set_object (&self->current, kase);
 
   if (kase != NULL)
@@ -246,13 +283,45 @@ list_activate_cb (SchWindow *self, guint position)
   sch_case_editor_focus_first (self->editor);
 }
 
+/* The sync engine changes the state and reference of cases on its own
+ * copies: the open case is loaded again when they differ from it. */
+static void
+reload_if_changed (SchWindow *self)
+{
+  g_autoptr(SchCase) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  SchAppType *type;
+
+  stored = sch_store_load_case (self->store, sch_case_get_uuid (self->current), NULL);
+  if (stored == NULL ||
+      (sch_case_get_state (stored) == sch_case_get_state (self->current) &&
+       g_strcmp0 (sch_case_get_reference (stored), sch_case_get_reference (self->current)) == 0))
+    return;
+
+  /* What the clerk typed is saved before the case is read again. */
+  if (!sch_case_editor_flush (self->editor, &error))
+    {
+      g_message ("The open case could not be saved before reloading: %s", error->message);
+      return;
+    }
+  g_clear_object (&stored);
+  stored = sch_store_load_case (self->store, sch_case_get_uuid (self->current), NULL);
+  if (stored == NULL)
+    return;
+  type = sch_catalog_lookup (self->catalog, sch_case_get_type_code (stored));
+  if (type != NULL)
+    set_current (self, stored, type);
+}
+
 static void
 store_case_changed_cb (SchWindow *self, const char *uuid)
 {
   if (self->current != NULL && g_strcmp0 (uuid, sch_case_get_uuid (self->current)) == 0)
     {
+      reload_if_changed (self);
       update_title (self);
       update_actions (self);
+      sch_case_history_refresh (self->history);
     }
 }
 
@@ -575,6 +644,228 @@ show_documents_action (GSimpleAction *action, GVariant *param, gpointer user_dat
     sch_documents_view_select_slot (self->documents, g_variant_get_string (param, NULL));
 }
 
+/* Sync with the migration office */
+
+static void
+sync_now_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  SchWindow *self = user_data;
+
+  if (self->engine != NULL)
+    sch_sync_engine_sync_now (self->engine);
+}
+
+static void
+queueing_done (SchWindow *self, const char *heading, GError *error, const char *toast)
+{
+  self->queueing = FALSE;
+  update_actions (self);
+  if (self->current != NULL)
+    sch_case_history_refresh (self->history);
+
+  if (error != NULL)
+    {
+      show_error (self, heading, error->message);
+      return;
+    }
+
+  sch_window_toast (self, toast);
+  if (self->engine != NULL)
+    sch_sync_engine_sync_now (self->engine);
+}
+
+static void
+case_queued_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SchWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  sch_case_sender_queue_case_finish (result, &error);
+  queueing_done (self, _("The Case Could Not Be Queued"), error,
+                 _("Queued for the migration office"));
+}
+
+static void
+queue_current_case (SchWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  SchWireOffice office = { 0, NULL, NULL };
+
+  if (self->settings != NULL)
+    office.municipality_bfs = g_settings_get_uint (self->settings, "municipality");
+  if (office.municipality_bfs == 0)
+    {
+      show_error (self, _("The Case Could Not Be Queued"),
+                  _("The municipality of the office is not set. Enter its BFS number in the "
+                    "preferences, then send the case again."));
+      return;
+    }
+
+  /* The documents and data sent are those on screen now. */
+  if (!sch_case_editor_flush (self->editor, &error))
+    {
+      show_error (self, _("The case could not be saved"), error->message);
+      return;
+    }
+
+  self->queueing = TRUE;
+  update_actions (self);
+  sch_case_sender_queue_case_async (self->store, self->current, &office, NULL,
+                                    case_queued_cb, g_object_ref (self));
+}
+
+static void
+queue_case_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  SchWindow *self = user_data;
+
+  if (self->current == NULL || self->queueing ||
+      sch_case_get_state (self->current) != SCH_CASE_STATE_SIGNED)
+    return;
+
+  queue_current_case (self);
+}
+
+/* After a refusal: with field errors the clerk changed the data, so the
+ * case is queued again with a fresh body; otherwise (a conflict dealt with
+ * at the office) the refused calls are made again unchanged. */
+static void
+retry_case_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  SchWindow *self = user_data;
+  g_autoptr(GPtrArray) field_errors = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->current == NULL || self->queueing ||
+      sch_case_get_state (self->current) != SCH_CASE_STATE_NEEDS_ATTENTION)
+    return;
+
+  field_errors = sch_outbox_get_field_errors (self->store, self->current, &error);
+  if (field_errors == NULL)
+    {
+      show_error (self, _("The Case Could Not Be Sent Again"), error->message);
+      return;
+    }
+  if (field_errors->len > 0)
+    {
+      queue_current_case (self);
+      return;
+    }
+
+  if (!sch_outbox_retry_case (self->store, self->current, &error))
+    {
+      show_error (self, _("The Case Could Not Be Sent Again"), error->message);
+      return;
+    }
+  queueing_done (self, NULL, NULL, _("Queued for the migration office again"));
+}
+
+static void
+supplement_queued_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SchWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+
+  uuid = sch_case_sender_queue_supplement_finish (result, &error);
+  queueing_done (self, _("The Documents Could Not Be Queued"), error,
+                 _("The requested documents are queued for the migration office"));
+}
+
+/* The slots of the office's latest request (Nachreichen). */
+static GStrv
+dup_requested_slots (SchWindow *self, GError **error)
+{
+  g_autoptr(GPtrArray) history = NULL;
+
+  history = sch_outbox_list_history (self->store, sch_case_get_uuid (self->current), error);
+  if (history == NULL)
+    return NULL;
+
+  for (guint i = history->len; i > 0; i--)
+    {
+      SchStatusEntry *entry = g_ptr_array_index (history, i - 1);
+
+      if (g_str_equal (entry->status, "documents-requested"))
+        return sch_case_sender_parse_requested_slots (entry->requested_documents);
+    }
+
+  return g_new0 (char *, 1);
+}
+
+static void
+send_requested_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  SchWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) slots = NULL;
+
+  if (self->current == NULL || self->queueing ||
+      sch_case_get_state (self->current) != SCH_CASE_STATE_DOCUMENTS_REQUESTED)
+    return;
+
+  slots = dup_requested_slots (self, &error);
+  if (slots == NULL)
+    {
+      show_error (self, _("The Documents Could Not Be Queued"), error->message);
+      return;
+    }
+
+  self->queueing = TRUE;
+  update_actions (self);
+  sch_case_sender_queue_supplement_async (self->store, self->current, (const char * const *) slots,
+                                          NULL, supplement_queued_cb, g_object_ref (self));
+}
+
+/* Errors that need the clerk (settings, token, certificates) are shown in
+ * red with the way to Preferences; network trouble and being offline are
+ * only a quiet note, as sending resumes by itself. */
+static void
+update_sync_banner (SchWindow *self)
+{
+  const GError *error = self->engine != NULL ? sch_sync_engine_get_last_error (self->engine) : NULL;
+  gboolean online = self->engine == NULL || sch_sync_engine_get_online (self->engine);
+  gboolean needs_clerk = FALSE;
+  const char *text = NULL;
+
+  if (error != NULL && error->domain == SCH_SYNC_ERROR && error->code == SCH_SYNC_ERROR_TOKEN)
+    {
+      text = _("The migration office refused this workstation’s token. Enter a new token in Preferences.");
+      needs_clerk = TRUE;
+    }
+  else if (error != NULL && error->domain == SCH_SYNC_ERROR &&
+           error->code != SCH_SYNC_ERROR_NETWORK && error->code != SCH_SYNC_ERROR_SERVER)
+    {
+      text = error->message;
+      needs_clerk = TRUE;
+    }
+  else if (!online)
+    text = _("Offline. Cases are queued and sent when the network is back.");
+  else if (error != NULL)
+    text = error->message;
+
+  if (text != NULL)
+    gtk_label_set_label (self->sync_banner_label, text);
+  gtk_widget_set_visible (self->sync_banner_button, needs_clerk);
+  if (needs_clerk)
+    {
+      gtk_widget_add_css_class (self->sync_banner_box, "error");
+      gtk_widget_remove_css_class (self->sync_banner_box, "quiet");
+    }
+  else
+    {
+      gtk_widget_add_css_class (self->sync_banner_box, "quiet");
+      gtk_widget_remove_css_class (self->sync_banner_box, "error");
+    }
+  gtk_revealer_set_reveal_child (self->sync_banner, text != NULL);
+}
+
+static void
+engine_case_updated_cb (SchWindow *self, const char *uuid)
+{
+  store_case_changed_cb (self, uuid);
+}
+
 static const GActionEntry win_entries[] = {
   { "new-case", new_case_action },
   { "search", search_action },
@@ -588,6 +879,10 @@ static const GActionEntry win_entries[] = {
   { "show-documents", show_documents_action, "s" },
   { "print", print_action },
   { "scan-signed-form", scan_signed_form_action },
+  { "sync-now", sync_now_action },
+  { "queue-case", queue_case_action },
+  { "retry-case", retry_case_action },
+  { "send-requested", send_requested_action },
 };
 
 static void
@@ -771,6 +1066,10 @@ sch_window_constructed (GObject *object)
   update_list_page (self);
   update_actions (self);
   report_catalog_problems (self);
+
+  if (SCH_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))))
+    sch_window_set_sync_engine (self, sch_application_get_sync_engine (
+                                  SCH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))));
 }
 
 static void
@@ -781,6 +1080,10 @@ sch_window_dispose (GObject *object)
   if (self->current != NULL)
     g_clear_signal_handler (&self->current_changed_id, self->current);
   g_clear_object (&self->current);
+
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->engine);
 
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
@@ -856,6 +1159,8 @@ sch_window_class_init (SchWindowClass *klass)
 
   g_type_ensure (SCH_TYPE_CASE_EDITOR);
   g_type_ensure (SCH_TYPE_DOCUMENTS_VIEW);
+  g_type_ensure (SCH_TYPE_CASE_HISTORY);
+  g_type_ensure (SCH_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/schalter/Schalter/sch-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SchWindow, toast_overlay);
@@ -872,6 +1177,12 @@ sch_window_class_init (SchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SchWindow, editor);
   gtk_widget_class_bind_template_child (widget_class, SchWindow, documents);
   gtk_widget_class_bind_template_child (widget_class, SchWindow, case_views);
+  gtk_widget_class_bind_template_child (widget_class, SchWindow, history);
+  gtk_widget_class_bind_template_child (widget_class, SchWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, SchWindow, sync_banner);
+  gtk_widget_class_bind_template_child (widget_class, SchWindow, sync_banner_box);
+  gtk_widget_class_bind_template_child (widget_class, SchWindow, sync_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, SchWindow, sync_banner_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
@@ -933,4 +1244,28 @@ sch_window_toast (SchWindow *self, const char *message)
   /* Toast titles are Pango markup. */
   escaped = g_markup_escape_text (message, -1);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}
+
+void
+sch_window_set_sync_engine (SchWindow *self, SchSyncEngine *engine)
+{
+  g_return_if_fail (SCH_IS_WINDOW (self));
+  g_return_if_fail (engine == NULL || SCH_IS_SYNC_ENGINE (engine));
+
+  if (self->engine == engine)
+    return;
+
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_set_object (&self->engine, engine);
+  if (engine != NULL)
+    {
+      g_signal_connect_swapped (engine, "notify::last-error", G_CALLBACK (update_sync_banner), self);
+      g_signal_connect_swapped (engine, "notify::online", G_CALLBACK (update_sync_banner), self);
+      g_signal_connect_swapped (engine, "case-updated", G_CALLBACK (engine_case_updated_cb), self);
+    }
+
+  sch_sync_indicator_set_engine (self->sync_indicator, engine);
+  update_sync_banner (self);
+  update_actions (self);
 }

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include "sch-catalog.h"
 #include "sch-store.h"
+#include "sch-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,9 @@ SchWindow *sch_window_new (GtkApplication *app, SchStore *store, SchCatalog *cat
 void       sch_window_open_case (SchWindow *self, const char *uuid);
 /* Shows a toast. */
 void       sch_window_toast (SchWindow *self, const char *message);
+/* The engine whose state the header bar and banners show, and that
+ * "Sync Now" and queueing wake; NULL for none. Windows of a SchApplication
+ * take the application's. */
+void       sch_window_set_sync_engine (SchWindow *self, SchSyncEngine *engine);
 
 G_END_DECLS

@@ -1,0 +1,470 @@
+/* The window's side of sync: queueing a signed case, the header bar
+ * indicator, the history view, documents sent later, and the banners, all
+ * against the reference receiver over HTTPS with the token in a private
+ * gnome-keyring. */
+#include "config.h"
+
+#include <cairo.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "sch-case-history.h"
+#include "sch-catalog.h"
+#include "sch-credentials.h"
+#include "sch-outbox.h"
+#include "sch-preferences-window.h"
+#include "sch-store-pages.h"
+#include "sch-sync-engine.h"
+#include "sch-sync-indicator.h"
+#include "sch-test-ui.h"
+#include "sch-window.h"
+#include "sync-test-util.h"
+
+typedef struct {
+  char            *dir;
+  SchStore        *store;
+  SchCatalog      *catalog;
+  SyncReceiver    *receiver;
+  GNetworkMonitor *monitor;
+  SchSyncEngine   *engine;
+  SchWindow       *window;
+  guint            preferences_opened;
+} Fixture;
+
+static char *certs_dir;
+
+static cairo_status_t
+append_png (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A small scanned page (a PNG) added to @slot. */
+static void
+add_page (SchStore *store, SchCase *kase, const char *slot, double shade)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 280);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = NULL;
+
+  cairo_set_source_rgb (cr, shade, shade, 1.0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png_stream (surface, append_png, png), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&png));
+  sha = sch_blob_store_put_bytes (sch_store_get_blob_store (store), bytes, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (pages, sch_page_new (sha, SCH_PAGE_MEDIA_PNG, -1, 200, 280, 150, 0,
+                                        SCH_PAGE_SOURCE_SCAN));
+  added = sch_store_add_pages (store, kase, slot, -1, pages, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (added);
+}
+
+/* A complete case with a passport page, signed by the resident. */
+static SchCase *
+make_signed_case (Fixture *fixture, const char *name)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, name);
+  g_autoptr(GError) error = NULL;
+
+  add_page (fixture->store, kase, "passports", 0.8);
+  g_assert_true (sch_store_set_state (fixture->store, kase, SCH_CASE_STATE_SIGNED, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&kase);
+}
+
+static void
+token_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sch_credentials_store_token_finish (result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+token_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(char **) user_data = sch_credentials_lookup_token_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* The token goes the app's way: into the keyring, and back out of it. */
+static char *
+token_through_keyring (const char *server_url)
+{
+  gboolean stored = FALSE;
+  char *token = NULL;
+
+  sch_credentials_store_token_async (server_url, SYNC_TEST_TOKEN, FALSE, NULL, token_stored_cb, &stored);
+  g_assert_true (sch_test_ui_wait_for (&stored, 20000));
+  sch_credentials_lookup_token_async (server_url, NULL, token_found_cb, &token);
+  for (guint i = 0; i < 2000 && token == NULL; i++)
+    sch_test_ui_wait (10);
+  g_assert_nonnull (token);
+
+  return token;
+}
+
+static void
+preferences_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  ((Fixture *) user_data)->preferences_opened++;
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  static const GActionEntry app_entries[] = { { "preferences", preferences_cb } };
+  g_autoptr(GSimpleActionGroup) app_actions = g_simple_action_group_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autofree char *db = NULL;
+  g_autofree char *receiver_data = NULL;
+  char *token;
+
+  fixture->dir = sch_test_ui_make_tmpdir ();
+  db = g_build_filename (fixture->dir, "client", "schalter.db", NULL);
+  fixture->store = sch_store_open (db, &error);
+  g_assert_no_error (error);
+  fixture->catalog = sch_catalog_new_default ();
+
+  receiver_data = g_build_filename (fixture->dir, "receiver", NULL);
+  fixture->receiver = sync_receiver_start (certs_dir, receiver_data, 0, NULL);
+
+  token = token_through_keyring (fixture->receiver->url);
+  fixture->monitor = sync_test_monitor_new ();
+  fixture->engine = sch_sync_engine_new (fixture->store, fixture->monitor);
+  g_object_set (fixture->engine,
+                "server-url", fixture->receiver->url,
+                "ca-file", fixture->receiver->ca_file,
+                "token", token,
+                "timeout", 10,
+                "backoff-base-ms", 50,
+                "backoff-cap-ms", 400,
+                "poll-interval", 3600,
+                NULL);
+  sch_credentials_free_token (token);
+
+  g_settings_set_uint (settings, "municipality", SYNC_TEST_OFFICE_BFS);
+
+  fixture->window = sch_window_new (NULL, fixture->store, fixture->catalog);
+  /* Stands in for the application's actions: the banner leads to Preferences. */
+  g_action_map_add_action_entries (G_ACTION_MAP (app_actions), app_entries, 1, fixture);
+  gtk_widget_insert_action_group (GTK_WIDGET (fixture->window), "app", G_ACTION_GROUP (app_actions));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
+  sch_window_set_sync_engine (fixture->window, fixture->engine);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  sch_sync_engine_start (fixture->engine);
+  sch_test_ui_wait (100);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  sch_sync_engine_stop (fixture->engine);
+  sch_test_ui_wait (50);
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->monitor);
+  g_clear_pointer (&fixture->receiver, sync_receiver_free);
+  g_clear_object (&fixture->catalog);
+  g_clear_object (&fixture->store);
+  sync_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+}
+
+typedef struct {
+  SchStore     *store;
+  const char   *uuid;
+  SchCaseState  state;
+} StateWait;
+
+static gboolean
+has_state (gpointer data)
+{
+  StateWait *wait = data;
+
+  return sync_test_case_state (wait->store, wait->uuid) == wait->state;
+}
+
+static void
+assert_reaches_state (Fixture *fixture, SchCase *kase, SchCaseState state)
+{
+  StateWait wait = { fixture->store, sch_case_get_uuid (kase), state };
+
+  if (!sync_test_wait (has_state, &wait, 30000))
+    g_error ("Case stayed “%s” instead of becoming “%s”",
+             sch_case_state_to_string (sync_test_case_state (fixture->store, wait.uuid)),
+             sch_case_state_to_string (state));
+  sch_test_ui_wait (50);
+}
+
+static guint
+receiver_document_count (Fixture *fixture, SchCase *kase)
+{
+  g_autoptr(GHashTable) cases = sync_admin_cases (fixture->receiver);
+  JsonObject *remote = g_hash_table_lookup (cases, sch_case_get_uuid (kase));
+
+  if (remote == NULL)
+    return 0;
+  g_assert_cmpint (json_object_get_int_member (remote, "createdCount"), ==, 1);
+  return json_array_get_length (json_object_get_array_member (remote, "documents"));
+}
+
+static void
+admin_status (Fixture *fixture, SchCase *kase, const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/admin/cases/%s/status", sch_case_get_uuid (kase));
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = sync_admin_call (fixture->receiver, "POST", path, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+static GtkWidget *
+find_label (Fixture *fixture, const char *text)
+{
+  return sch_test_ui_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, text);
+}
+
+static gboolean
+label_contains (GtkWidget *root, const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          strstr (gtk_label_get_label (GTK_LABEL (child)), text) != NULL)
+        return TRUE;
+      if (label_contains (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+show_history (Fixture *fixture)
+{
+  GtkWidget *title = find_label (fixture, _("Status History"));
+  GtkWidget *stack;
+
+  g_assert_nonnull (title);
+  stack = gtk_widget_get_ancestor (title, ADW_TYPE_VIEW_STACK);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "history");
+  sch_test_ui_wait (100);
+}
+
+static SchSyncIndicator *
+find_indicator (Fixture *fixture)
+{
+  GtkWidget *button = sch_test_ui_find (GTK_WIDGET (fixture->window), GTK_TYPE_MENU_BUTTON,
+                                        _("Sync with the migration office"));
+
+  g_assert_nonnull (button);
+  return SCH_SYNC_INDICATOR (gtk_widget_get_ancestor (button, SCH_TYPE_SYNC_INDICATOR));
+}
+
+/* Capture → queue from the window → submitted with the reference shown →
+ * documents requested → sent later into the same case. */
+static void
+test_queue_and_follow (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(SchCase) kase = make_signed_case (fixture, "Zwyssig");
+  g_autoptr(SchCase) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *reference;
+
+  sch_window_open_case (fixture->window, sch_case_get_uuid (kase));
+  sch_test_ui_wait (100);
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (fixture->window), "win.queue-case", NULL));
+
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+  g_assert_cmpuint (receiver_document_count (fixture, kase), ==, 1);
+
+  stored = sch_store_load_case (fixture->store, sch_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  reference = sch_case_get_reference (stored);
+  g_assert_true (g_str_has_prefix (reference, "MA-SG-"));
+
+  show_history (fixture);
+  g_assert_true (label_contains (GTK_WIDGET (fixture->window), reference));
+  g_assert_true (label_contains (GTK_WIDGET (fixture->window), _("Submitted")));
+
+  /* The office asks for the payslips: state and history show it. */
+  admin_status (fixture, kase,
+                "{\"status\": \"documents-requested\", \"note\": \"Bitte Lohnabrechnungen.\","
+                " \"requestedDocuments\": [{\"slot\": \"payslips\", \"note\": \"Januar bis Juni\"}]}");
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (fixture->window), "win.sync-now", NULL));
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_DOCUMENTS_REQUESTED);
+  g_assert_true (label_contains (GTK_WIDGET (fixture->window), _("Documents requested")));
+  g_assert_true (label_contains (GTK_WIDGET (fixture->window), "payslips (Januar bis Juni)"));
+  g_assert_true (label_contains (GTK_WIDGET (fixture->window), "Bitte Lohnabrechnungen."));
+  g_assert_true (label_contains (GTK_WIDGET (fixture->window), _("Send Requested Documents")));
+  g_free (sch_test_ui_save_screenshot (GTK_WIDGET (fixture->window), "case-history"));
+
+  /* Nachreichen: the requested slot's pages go into the same case. */
+  add_page (fixture->store, kase, "payslips", 0.5);
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (fixture->window), "win.send-requested", NULL));
+  for (guint i = 0; i < 300 && receiver_document_count (fixture, kase) < 2; i++)
+    sch_test_ui_wait (100);
+  g_assert_cmpuint (receiver_document_count (fixture, kase), ==, 2);
+}
+
+/* A refused token: a banner says what to do, with the way to Preferences;
+ * the queued case is kept and goes once the token is right. */
+static void
+test_token_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(SchCase) kase = make_signed_case (fixture, "Keller");
+  GtkWidget *banner_label;
+  GtkWidget *button;
+  GtkWidget *revealer;
+  SchCaseState state;
+
+  g_object_set (fixture->engine, "token", "not-the-token", NULL);
+  sch_window_open_case (fixture->window, sch_case_get_uuid (kase));
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (fixture->window), "win.queue-case", NULL));
+  g_assert_true (sync_test_wait ((gboolean (*) (gpointer)) sch_sync_engine_get_halted,
+                                 fixture->engine, 30000));
+  sch_test_ui_wait (400);
+
+  banner_label = find_label (fixture, _("The migration office refused this workstation’s token. "
+                                        "Enter a new token in Preferences."));
+  g_assert_nonnull (banner_label);
+  revealer = gtk_widget_get_ancestor (banner_label, GTK_TYPE_REVEALER);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  button = sch_test_ui_find (revealer, GTK_TYPE_BUTTON, _("Open _Preferences"));
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.preferences");
+  g_free (sch_test_ui_save_screenshot (GTK_WIDGET (fixture->window), "sync-error-banner"));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpuint (fixture->preferences_opened, ==, 1);
+
+  /* Nothing lost: still queued, and sent with the right token. */
+  state = sync_test_case_state (fixture->store, sch_case_get_uuid (kase));
+  g_assert_true (state == SCH_CASE_STATE_QUEUED || state == SCH_CASE_STATE_SENDING);
+  g_assert_cmpuint (sch_outbox_count_queued (fixture->store, NULL), ==, 1);
+  g_object_set (fixture->engine, "token", SYNC_TEST_TOKEN, NULL);
+  sch_sync_engine_sync_now (fixture->engine);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+}
+
+/* The receiver is down: the indicator counts the queued case, which goes
+ * once the receiver is back. */
+static void
+test_queued_while_down (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(SchCase) kase = make_signed_case (fixture, "Brunner");
+  SchSyncIndicator *indicator = find_indicator (fixture);
+
+  sync_receiver_stop (fixture->receiver);
+  sch_window_open_case (fixture->window, sch_case_get_uuid (kase));
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (fixture->window), "win.queue-case", NULL));
+  for (guint i = 0; i < 100 && sch_sync_engine_get_queued (fixture->engine) == 0; i++)
+    sch_test_ui_wait (50);
+  sch_test_ui_wait (500);
+
+  g_assert_nonnull (strstr (sch_sync_indicator_get_summary (indicator), "1 case queued"));
+  g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (indicator), GTK_TYPE_LABEL, "1"));
+  g_assert_true (gtk_widget_get_visible (sch_test_ui_find (GTK_WIDGET (indicator), GTK_TYPE_LABEL, "1")));
+  g_free (sch_test_ui_save_screenshot (GTK_WIDGET (fixture->window), "sync-indicator"));
+
+  sync_receiver_restart (fixture->receiver);
+  sch_sync_engine_sync_now (fixture->engine);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+  g_assert_nonnull (strstr (sch_sync_indicator_get_summary (indicator), _("Nothing waiting to be sent")));
+  g_assert_nonnull (strstr (sch_sync_indicator_get_summary (indicator), _("Last synced at")));
+}
+
+/* The "Migration Office" page: files and numbers are settings, the token never is. */
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  GtkWidget *window;
+  GtkWidget *retention;
+  GtkWidget *interval;
+
+  g_settings_set_string (settings, "ca-file", "/etc/schalter/office-ca.pem");
+  window = sch_preferences_window_new (NULL, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "migration-office");
+  sch_test_ui_wait (100);
+
+  g_assert_nonnull (sch_test_ui_find (window, GTK_TYPE_LABEL, "/etc/schalter/office-ca.pem"));
+  g_assert_nonnull (sch_test_ui_find (window, GTK_TYPE_LABEL, _("Workstation Token")));
+
+  retention = sch_test_ui_find (window, ADW_TYPE_ACTION_ROW, _("Retention period"));
+  g_assert_nonnull (retention);
+  retention = sch_test_ui_find (retention, GTK_TYPE_SPIN_BUTTON, "GtkSpinButton");
+  interval = sch_test_ui_find (window, ADW_TYPE_ACTION_ROW, _("Status check interval"));
+  g_assert_nonnull (interval);
+  interval = sch_test_ui_find (interval, GTK_TYPE_SPIN_BUTTON, "GtkSpinButton");
+  g_assert_nonnull (retention);
+  g_assert_nonnull (interval);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (retention)), ==, 30);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (interval)), ==, 60);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (retention), 45);
+  g_assert_cmpuint (g_settings_get_uint (settings, "retention-days"), ==, 45);
+  g_free (sch_test_ui_save_screenshot (window, "preferences-migration-office"));
+
+  /* No key could hold the token. */
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  g_assert_false (g_settings_schema_has_key (schema, "token"));
+
+  g_settings_reset (settings, "ca-file");
+  g_settings_reset (settings, "retention-days");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *keyring_dir = NULL;
+  SyncKeyring *keyring;
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+  certs_dir = g_dir_make_tmp ("sch-ui-sync-certs-XXXXXX", &error);
+  g_assert_no_error (error);
+  sync_test_make_certs (certs_dir);
+  keyring_dir = g_build_filename (certs_dir, "keyring", NULL);
+  /* Before GTK connects to the session bus: the keyring's private one is used. */
+  keyring = sync_keyring_start (keyring_dir);
+  sch_test_ui_init ();
+
+  g_test_add_func ("/ui-sync/preferences", test_preferences);
+  g_test_add ("/ui-sync/queue-and-follow", Fixture, NULL, fixture_set_up, test_queue_and_follow,
+              fixture_tear_down);
+  g_test_add ("/ui-sync/token-refused", Fixture, NULL, fixture_set_up, test_token_refused,
+              fixture_tear_down);
+  g_test_add ("/ui-sync/queued-while-down", Fixture, NULL, fixture_set_up, test_queued_while_down,
+              fixture_tear_down);
+
+  result = g_test_run ();
+  sync_keyring_stop (keyring);
+  sync_test_rm_rf (certs_dir);
+  g_free (certs_dir);
+  return result;
+}

@@ -106,11 +106,13 @@ typedef struct {
   GInputStream  *body;
   GCancellable  *cancellable;
   guint64        sent;      /* document bytes written so far */
+  gboolean       done;      /* the server took the call */
 } Job;
 
 static void pump (SchSyncEngine *self);
 static void schedule_pump (SchSyncEngine *self);
 static void poll_changes (SchSyncEngine *self);
+static void mark_sending (SchSyncEngine *self, SchOutboxItem *item, gboolean sending);
 
 static void
 job_free (Job *job)
@@ -611,6 +613,7 @@ call_succeeded (SchSyncEngine *self,
       g_warning ("Recording a finished call failed: %s", error->message);
       return;
     }
+  job->done = TRUE;
 
   switch (job->item->kind)
     {
@@ -727,6 +730,8 @@ job_finish (Job *job)
   SchSyncEngine *self = job->engine;
   g_autofree char *case_uuid = g_strdup (job->item->case_uuid);
 
+  if (!job->done)
+    mark_sending (self, job->item, FALSE);
   g_hash_table_remove (self->jobs, case_uuid);
   update_queued (self);
   schedule_pump (self);
@@ -942,18 +947,44 @@ call_method (SchOutboxKind kind)
   return kind == SCH_OUTBOX_DOCUMENT ? "PUT" : "POST";
 }
 
+/* "Sending" only while a call of the first submission is on its way; a
+ * case whose call waits for a retry, a halt or a restart shows "queued". */
 static void
 mark_sending (SchSyncEngine *self,
-              SchOutboxItem *item)
+              SchOutboxItem *item,
+              gboolean       sending)
 {
+  SchCaseState from = sending ? SCH_CASE_STATE_QUEUED : SCH_CASE_STATE_SENDING;
   g_autoptr(SchCase) kase = NULL;
 
-  if (item->kind != SCH_OUTBOX_CREATE)
+  if (item->kind != SCH_OUTBOX_CREATE && item->kind != SCH_OUTBOX_DOCUMENT &&
+      item->kind != SCH_OUTBOX_SUBMIT)
     return;
 
   kase = load_case (self, item->case_uuid);
-  if (kase != NULL && sch_case_get_state (kase) == SCH_CASE_STATE_QUEUED)
-    set_case_state (self, kase, SCH_CASE_STATE_SENDING);
+  if (kase != NULL && sch_case_get_state (kase) == from)
+    set_case_state (self, kase, sending ? SCH_CASE_STATE_SENDING : SCH_CASE_STATE_QUEUED);
+}
+
+static void
+requeue_stale_sending (SchSyncEngine *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) uuids = sch_outbox_dup_stale_sending (self->store, g_get_real_time (), &error);
+
+  if (uuids == NULL)
+    {
+      g_warning ("Looking for interrupted transfers failed: %s", error->message);
+      return;
+    }
+
+  for (guint i = 0; uuids[i] != NULL; i++)
+    {
+      g_autoptr(SchCase) kase = load_case (self, uuids[i]);
+
+      if (kase != NULL)
+        set_case_state (self, kase, SCH_CASE_STATE_QUEUED);
+    }
 }
 
 static void
@@ -978,7 +1009,7 @@ start_job (SchSyncEngine *self,
       return;
     }
 
-  mark_sending (self, item);
+  mark_sending (self, item, TRUE);
   headers = soup_message_get_request_headers (job->message);
 
   switch (item->kind)
@@ -1483,6 +1514,7 @@ sch_sync_engine_start (SchSyncEngine *self)
 
   if (!sch_outbox_reclaim_leases (self->store, self->owner, &error))
     g_warning ("Taking over the leases of a stopped Schalter failed: %s", error->message);
+  requeue_stale_sending (self);
 
   update_queued (self);
   schedule_pump (self);

@@ -109,6 +109,7 @@ typedef struct
   char        *tmp_path;
   gint64       received;
   gboolean     write_failed;
+  gboolean     reset_mid_body;  /* the rest of the body may still be buffered: store nothing */
 } Request;
 
 static void
@@ -424,6 +425,7 @@ got_chunk_cb (SoupServerMessage *msg,
   if (req->fault == FAULT_RESET && req->received * 2 >= req->doc->size)
     {
       req->fault = FAULT_NONE;
+      req->reset_mid_body = TRUE;
       reset_connection (msg);
       return;
     }
@@ -797,6 +799,8 @@ handle_put_document (Receiver          *self,
   gboolean already = req->doc->received_at != NULL;
   int dir_fd;
 
+  if (req->reset_mid_body)
+    return;
   if (req->received != req->doc->size)
     return respond_problem (msg, SOUP_STATUS_BAD_REQUEST, "size-mismatch",
                             "The document has another size.",

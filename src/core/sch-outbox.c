@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "sch-outbox.h"
+#include "sch-store-sql.h"
 
 /* Version 4: the outbox, the office's status history, field errors of
  * refused cases and the state of the change feed. */
@@ -104,138 +105,6 @@ sch_outbox_migrate (SchStore  *store,
   return TRUE;
 }
 
-/* Helpers */
-
-typedef sqlite3_stmt OutboxStmt;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (OutboxStmt, sqlite3_finalize)
-
-static gboolean
-db_fail (SchStore  *store,
-         GError   **error)
-{
-  sqlite3 *db = sch_store_get_db (store);
-  int rc = sqlite3_errcode (db);
-  SchStoreError code = SCH_STORE_ERROR_FAILED;
-
-  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-    code = SCH_STORE_ERROR_BUSY;
-  else if (rc == SQLITE_FULL)
-    code = SCH_STORE_ERROR_DISK_FULL;
-
-  g_set_error (error, SCH_STORE_ERROR, code,
-               _("The database “%s” reported an error: %s."),
-               sch_store_get_path (store), sqlite3_errmsg (db));
-  return FALSE;
-}
-
-static OutboxStmt *
-prepare (SchStore    *store,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (sch_store_get_db (store), sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      db_fail (store, error);
-      return NULL;
-    }
-
-  return stmt;
-}
-
-static void
-bind_text (OutboxStmt *stmt,
-           int         position,
-           const char *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, position, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, position);
-}
-
-static gboolean
-run (SchStore    *store,
-     OutboxStmt  *stmt,
-     GError     **error)
-{
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    ;
-
-  return rc == SQLITE_DONE || db_fail (store, error);
-}
-
-static gboolean
-exec (SchStore    *store,
-      const char  *sql,
-      GError     **error)
-{
-  return sqlite3_exec (sch_store_get_db (store), sql, NULL, NULL, NULL) == SQLITE_OK ||
-         db_fail (store, error);
-}
-
-static gboolean
-begin (SchStore  *store,
-       GError   **error)
-{
-  return exec (store, "BEGIN IMMEDIATE", error);
-}
-
-static void
-rollback (SchStore *store)
-{
-  sqlite3 *db = sch_store_get_db (store);
-
-  if (!sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-static gboolean
-commit (SchStore  *store,
-        GError   **error)
-{
-  if (exec (store, "COMMIT", error))
-    return TRUE;
-
-  rollback (store);
-  return FALSE;
-}
-
-static char *
-column_dup (OutboxStmt *stmt,
-            int         column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-static gboolean
-query_int64 (SchStore    *store,
-             const char  *sql,
-             const char  *text,
-             gint64      *value,
-             GError     **error)
-{
-  g_autoptr(OutboxStmt) stmt = prepare (store, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, text);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *value = sqlite3_column_int64 (stmt, 0);
-  else if (rc == SQLITE_DONE)
-    *value = 0;
-  else
-    return db_fail (store, error);
-
-  return TRUE;
-}
-
 /* Items */
 
 void
@@ -256,7 +125,7 @@ sch_outbox_item_free (SchOutboxItem *item)
 }
 
 static SchOutboxItem *
-item_from_row (OutboxStmt *stmt)
+item_from_row (SchSqlStmt *stmt)
 {
   SchOutboxItem *item = g_new0 (SchOutboxItem, 1);
   const char *kind = (const char *) sqlite3_column_text (stmt, 1);
@@ -265,16 +134,16 @@ item_from_row (OutboxStmt *stmt)
   for (guint k = 0; k < G_N_ELEMENTS (kind_names); k++)
     if (g_strcmp0 (kind, kind_names[k]) == 0)
       item->kind = k;
-  item->case_uuid = column_dup (stmt, 2);
-  item->batch = column_dup (stmt, 3);
+  item->case_uuid = sch_sql_column_dup (stmt, 2);
+  item->batch = sch_sql_column_dup (stmt, 3);
   if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
     item->body = g_bytes_new (sqlite3_column_blob (stmt, 4), sqlite3_column_bytes (stmt, 4));
-  item->doc_uuid = column_dup (stmt, 5);
-  item->slot = column_dup (stmt, 6);
-  item->media_type = column_dup (stmt, 7);
+  item->doc_uuid = sch_sql_column_dup (stmt, 5);
+  item->slot = sch_sql_column_dup (stmt, 6);
+  item->media_type = sch_sql_column_dup (stmt, 7);
   item->size = (guint64) sqlite3_column_int64 (stmt, 8);
-  item->sha256 = column_dup (stmt, 9);
-  item->blob_sha = column_dup (stmt, 10);
+  item->sha256 = sch_sql_column_dup (stmt, 9);
+  item->blob_sha = sch_sql_column_dup (stmt, 10);
   item->attempts = (guint) sqlite3_column_int (stmt, 11);
 
   return item;
@@ -291,9 +160,9 @@ insert_call (SchStore                *store,
              const SchManifestEntry  *document,
              GError                 **error)
 {
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "INSERT INTO outbox (case_uuid, batch, kind, body, doc_uuid, slot, media_type,"
                   " size, sha256, blob_sha, queued_at)"
                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -301,24 +170,24 @@ insert_call (SchStore                *store,
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, case_uuid);
-  bind_text (stmt, 2, batch);
-  bind_text (stmt, 3, kind_names[kind]);
+  sch_sql_bind_text (stmt, 1, case_uuid);
+  sch_sql_bind_text (stmt, 2, batch);
+  sch_sql_bind_text (stmt, 3, kind_names[kind]);
   if (body != NULL)
     sqlite3_bind_blob (stmt, 4, g_bytes_get_data (body, NULL), (int) g_bytes_get_size (body),
                        SQLITE_TRANSIENT);
   if (document != NULL)
     {
-      bind_text (stmt, 5, document->uuid);
-      bind_text (stmt, 6, document->slot);
-      bind_text (stmt, 7, document->media_type);
+      sch_sql_bind_text (stmt, 5, document->uuid);
+      sch_sql_bind_text (stmt, 6, document->slot);
+      sch_sql_bind_text (stmt, 7, document->media_type);
       sqlite3_bind_int64 (stmt, 8, (gint64) document->size);
-      bind_text (stmt, 9, document->sha256);
-      bind_text (stmt, 10, document->blob_sha);
+      sch_sql_bind_text (stmt, 9, document->sha256);
+      sch_sql_bind_text (stmt, 10, document->blob_sha);
     }
   sqlite3_bind_int64 (stmt, 11, g_get_real_time ());
 
-  return run (store, stmt, error);
+  return sch_sql_run (store, stmt, error);
 }
 
 static gboolean
@@ -371,8 +240,8 @@ sch_outbox_queue_case (SchStore             *store,
                        GError              **error)
 {
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(OutboxStmt) supersede = NULL;
-  g_autoptr(OutboxStmt) clear = NULL;
+  g_autoptr(SchSqlStmt) supersede = NULL;
+  g_autoptr(SchSqlStmt) clear = NULL;
   const char *uuid;
   gint64 created = 0;
 
@@ -386,10 +255,10 @@ sch_outbox_queue_case (SchStore             *store,
     return FALSE;
 
   body = sch_wire_case_body (kase, office, manifest, g_get_real_time (), error);
-  if (body == NULL || !begin (store, error))
+  if (body == NULL || !sch_sql_begin (store, error))
     return FALSE;
 
-  if (!query_int64 (store,
+  if (!sch_sql_query_int64 (store,
                     "SELECT count(*) FROM outbox WHERE batch = ?1 AND kind = 'create' AND state = 'done'",
                     uuid, &created, error))
     goto fail;
@@ -404,26 +273,26 @@ sch_outbox_queue_case (SchStore             *store,
     }
 
   /* A refused earlier attempt stays on record, replaced by this one. */
-  supersede = prepare (store,
+  supersede = sch_sql_prepare (store,
                        "UPDATE outbox SET state = 'superseded', leased_until = 0"
                        " WHERE batch = ?1 AND state IN ('pending', 'failed')",
                        error);
-  clear = prepare (store, "DELETE FROM case_field_errors WHERE case_uuid = ?1", error);
+  clear = sch_sql_prepare (store, "DELETE FROM case_field_errors WHERE case_uuid = ?1", error);
   if (supersede == NULL || clear == NULL)
     goto fail;
 
-  bind_text (supersede, 1, uuid);
-  bind_text (clear, 1, uuid);
-  if (!run (store, supersede, error) ||
-      !run (store, clear, error) ||
+  sch_sql_bind_text (supersede, 1, uuid);
+  sch_sql_bind_text (clear, 1, uuid);
+  if (!sch_sql_run (store, supersede, error) ||
+      !sch_sql_run (store, clear, error) ||
       !insert_batch (store, uuid, uuid, SCH_OUTBOX_CREATE, body, manifest, SCH_OUTBOX_SUBMIT, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     goto fail;
 
   return sch_store_set_state (store, kase, SCH_CASE_STATE_QUEUED, error);
 
 fail:
-  rollback (store);
+  sch_sql_rollback (store);
   return FALSE;
 }
 
@@ -472,15 +341,15 @@ sch_outbox_queue_supplement (SchStore   *store,
     return NULL;
 
   body = sch_wire_supplement_body (supplement, manifest);
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return NULL;
 
   if (!insert_batch (store, uuid, supplement, SCH_OUTBOX_SUPPLEMENT, body, manifest,
                      SCH_OUTBOX_SUPPLEMENT_SUBMIT, error) ||
       !sch_store_journal_add (store, uuid, "supplement-queued", supplement, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     {
-      rollback (store);
+      sch_sql_rollback (store);
       return NULL;
     }
 
@@ -492,21 +361,21 @@ sch_outbox_retry_case (SchStore  *store,
                        SchCase   *kase,
                        GError   **error)
 {
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   g_autoptr(SchCase) stored = NULL;
 
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
   g_return_val_if_fail (SCH_IS_CASE (kase), FALSE);
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "UPDATE outbox SET state = 'pending', next_attempt_at = 0, leased_until = 0"
                   " WHERE case_uuid = ?1 AND state = 'failed'",
                   error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, sch_case_get_uuid (kase));
-  if (!run (store, stmt, error))
+  sch_sql_bind_text (stmt, 1, sch_case_get_uuid (kase));
+  if (!sch_sql_run (store, stmt, error))
     return FALSE;
 
   if (sch_case_get_state (kase) != SCH_CASE_STATE_NEEDS_ATTENTION)
@@ -526,13 +395,13 @@ sch_outbox_dup_stale_sending (SchStore  *store,
                               gint64     now,
                               GError   **error)
 {
-  g_autoptr(OutboxStmt) select = NULL;
+  g_autoptr(SchSqlStmt) select = NULL;
   g_autoptr(GStrvBuilder) uuids = g_strv_builder_new ();
   int rc;
 
   g_return_val_if_fail (SCH_IS_STORE (store), NULL);
 
-  select = prepare (store,
+  select = sch_sql_prepare (store,
                     "SELECT uuid FROM cases WHERE state = 'sending' AND NOT EXISTS"
                     " (SELECT 1 FROM outbox WHERE outbox.case_uuid = cases.uuid"
                     "  AND outbox.state = 'pending' AND outbox.leased_until > ?1)",
@@ -545,7 +414,7 @@ sch_outbox_dup_stale_sending (SchStore  *store,
     g_strv_builder_add (uuids, (const char *) sqlite3_column_text (select, 0));
   if (rc != SQLITE_DONE)
     {
-      db_fail (store, error);
+      sch_sql_fail (store, rc, error);
       return NULL;
     }
 
@@ -562,7 +431,7 @@ sch_outbox_count_queued (SchStore  *store,
 
   g_return_val_if_fail (SCH_IS_STORE (store), 0);
 
-  query_int64 (store, "SELECT count(DISTINCT case_uuid) FROM outbox WHERE state = 'pending'",
+  sch_sql_query_int64 (store, "SELECT count(DISTINCT case_uuid) FROM outbox WHERE state = 'pending'",
                NULL, &count, error);
   return (guint) count;
 }
@@ -575,7 +444,7 @@ sch_outbox_pending_bytes (SchStore  *store,
 
   g_return_val_if_fail (SCH_IS_STORE (store), 0);
 
-  query_int64 (store,
+  sch_sql_query_int64 (store,
                "SELECT coalesce (sum (size), 0) FROM outbox WHERE state = 'pending' AND kind = 'document'",
                NULL, &bytes, error);
   return (guint64) bytes;
@@ -591,7 +460,7 @@ sch_outbox_has_pending (SchStore    *store,
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
   g_return_val_if_fail (case_uuid != NULL, FALSE);
 
-  query_int64 (store,
+  sch_sql_query_int64 (store,
                "SELECT count(*) FROM outbox WHERE case_uuid = ?1 AND state IN ('pending', 'failed')",
                case_uuid, &count, error);
   return count > 0;
@@ -608,9 +477,9 @@ lease_one (SchStore    *store,
            gboolean    *leased,
            GError     **error)
 {
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "UPDATE outbox SET leased_until = ?1, lease_owner = ?2, last_attempt_at = ?3"
                   " WHERE id = ?4 AND state = 'pending' AND leased_until <= ?3",
                   error);
@@ -618,10 +487,10 @@ lease_one (SchStore    *store,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, now + lease_usec);
-  bind_text (stmt, 2, owner);
+  sch_sql_bind_text (stmt, 2, owner);
   sqlite3_bind_int64 (stmt, 3, now);
   sqlite3_bind_int64 (stmt, 4, id);
-  if (!run (store, stmt, error))
+  if (!sch_sql_run (store, stmt, error))
     return FALSE;
 
   *leased = sqlite3_changes (sch_store_get_db (store)) > 0;
@@ -638,7 +507,7 @@ sch_outbox_lease_due (SchStore    *store,
                       GError     **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_outbox_item_free);
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (SCH_IS_STORE (store), NULL);
@@ -647,10 +516,10 @@ sch_outbox_lease_due (SchStore    *store,
   if (max == 0)
     return g_steal_pointer (&items);
 
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return NULL;
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT " ITEM_COLUMNS " FROM " HEADS
                   " WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 AND o.leased_until <= ?1"
                   " ORDER BY o.next_attempt_at, o.id LIMIT ?2",
@@ -677,19 +546,19 @@ sch_outbox_lease_due (SchStore    *store,
 
   if (items->len < max && rc != SQLITE_DONE)
     {
-      db_fail (store, error);
+      sch_sql_fail (store, rc, error);
       goto fail;
     }
 
   g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!commit (store, error))
+  if (!sch_sql_commit (store, error))
     return NULL;
 
   return g_steal_pointer (&items);
 
 fail:
   g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (store);
+  sch_sql_rollback (store);
   return NULL;
 }
 
@@ -698,12 +567,12 @@ sch_outbox_next_due (SchStore    *store,
                      GHashTable  *busy,
                      GError     **error)
 {
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (SCH_IS_STORE (store), G_MAXINT64);
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT o.case_uuid, max (o.next_attempt_at, o.leased_until) AS due FROM " HEADS
                   " WHERE o.state = 'pending' ORDER BY due",
                   error);
@@ -719,7 +588,7 @@ sch_outbox_next_due (SchStore    *store,
     }
 
   if (rc != SQLITE_DONE)
-    db_fail (store, error);
+    sch_sql_fail (store, rc, error);
 
   return G_MAXINT64;
 }
@@ -749,14 +618,14 @@ sch_outbox_reclaim_leases (SchStore    *store,
                            const char  *owner,
                            GError     **error)
 {
-  g_autoptr(OutboxStmt) select = NULL;
+  g_autoptr(SchSqlStmt) select = NULL;
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
   g_return_val_if_fail (owner != NULL, FALSE);
 
-  select = prepare (store,
+  select = sch_sql_prepare (store,
                     "SELECT DISTINCT lease_owner FROM outbox"
                     " WHERE state = 'pending' AND leased_until > 0 AND lease_owner IS NOT NULL",
                     error);
@@ -771,21 +640,21 @@ sch_outbox_reclaim_leases (SchStore    *store,
         g_ptr_array_add (gone, g_strdup (lease_owner));
     }
   if (rc != SQLITE_DONE)
-    return db_fail (store, error);
+    return sch_sql_fail (store, rc, error);
 
   for (guint i = 0; i < gone->len; i++)
     {
-      g_autoptr(OutboxStmt) release = NULL;
+      g_autoptr(SchSqlStmt) release = NULL;
 
-      release = prepare (store,
+      release = sch_sql_prepare (store,
                          "UPDATE outbox SET leased_until = 0, lease_owner = NULL"
                          " WHERE state = 'pending' AND lease_owner = ?1",
                          error);
       if (release == NULL)
         return FALSE;
 
-      bind_text (release, 1, gone->pdata[i]);
-      if (!run (store, release, error))
+      sch_sql_bind_text (release, 1, gone->pdata[i]);
+      if (!sch_sql_run (store, release, error))
         return FALSE;
     }
 
@@ -798,7 +667,7 @@ sch_outbox_make_due (SchStore  *store,
 {
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
 
-  return exec (store, "UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0",
+  return sch_sql_exec (store, "UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0",
                error);
 }
 
@@ -812,16 +681,16 @@ update_item (SchStore       *store,
              const char     *message,
              GError        **error)
 {
-  g_autoptr(OutboxStmt) stmt = prepare (store, sql, error);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, sql, error);
 
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, item->id);
   sqlite3_bind_int64 (stmt, 2, time);
-  bind_text (stmt, 3, message);
+  sch_sql_bind_text (stmt, 3, message);
 
-  return run (store, stmt, error);
+  return sch_sql_run (store, stmt, error);
 }
 
 gboolean
@@ -897,18 +766,18 @@ sch_outbox_requeue_documents (SchStore            *store,
 
   for (guint i = 0; doc_uuids != NULL && doc_uuids[i] != NULL; i++)
     {
-      g_autoptr(OutboxStmt) stmt = NULL;
+      g_autoptr(SchSqlStmt) stmt = NULL;
 
-      stmt = prepare (store,
+      stmt = sch_sql_prepare (store,
                       "UPDATE outbox SET state = 'pending', next_attempt_at = 0"
                       " WHERE case_uuid = ?1 AND doc_uuid = ?2 AND kind = 'document' AND state = 'done'",
                       error);
       if (stmt == NULL)
         return FALSE;
 
-      bind_text (stmt, 1, case_uuid);
-      bind_text (stmt, 2, doc_uuids[i]);
-      if (!run (store, stmt, error))
+      sch_sql_bind_text (stmt, 1, case_uuid);
+      sch_sql_bind_text (stmt, 2, doc_uuids[i]);
+      if (!sch_sql_run (store, stmt, error))
         return FALSE;
     }
 
@@ -920,25 +789,25 @@ sch_outbox_dup_case_error (SchStore    *store,
                            const char  *case_uuid,
                            GError     **error)
 {
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (SCH_IS_STORE (store), NULL);
   g_return_val_if_fail (case_uuid != NULL, NULL);
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT last_error FROM outbox WHERE case_uuid = ?1 AND state = 'failed'"
                   " ORDER BY id LIMIT 1",
                   error);
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, case_uuid);
+  sch_sql_bind_text (stmt, 1, case_uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return column_dup (stmt, 0);
+    return sch_sql_column_dup (stmt, 0);
   if (rc != SQLITE_DONE)
-    db_fail (store, error);
+    sch_sql_fail (store, rc, error);
 
   return NULL;
 }
@@ -969,12 +838,12 @@ sch_outbox_set_field_errors (SchStore          *store,
 
   for (guint i = 0; i < problem->pointers->len; i++)
     {
-      g_autoptr(OutboxStmt) stmt = NULL;
+      g_autoptr(SchSqlStmt) stmt = NULL;
       g_autofree char *group = NULL;
       g_autofree char *field = NULL;
       guint index = 0;
 
-      stmt = prepare (store,
+      stmt = sch_sql_prepare (store,
                       "INSERT INTO case_field_errors (case_uuid, grp, idx, field, pointer, message)"
                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                       error);
@@ -982,13 +851,13 @@ sch_outbox_set_field_errors (SchStore          *store,
         return FALSE;
 
       sch_wire_pointer_to_field (body, problem->pointers->pdata[i], &group, &index, &field);
-      bind_text (stmt, 1, case_uuid);
-      bind_text (stmt, 2, group);
+      sch_sql_bind_text (stmt, 1, case_uuid);
+      sch_sql_bind_text (stmt, 2, group);
       sqlite3_bind_int (stmt, 3, (int) index);
-      bind_text (stmt, 4, field);
-      bind_text (stmt, 5, problem->pointers->pdata[i]);
-      bind_text (stmt, 6, problem->messages->pdata[i]);
-      if (!run (store, stmt, error))
+      sch_sql_bind_text (stmt, 4, field);
+      sch_sql_bind_text (stmt, 5, problem->pointers->pdata[i]);
+      sch_sql_bind_text (stmt, 6, problem->messages->pdata[i]);
+      if (!sch_sql_run (store, stmt, error))
         return FALSE;
     }
 
@@ -1001,33 +870,33 @@ sch_outbox_get_field_errors (SchStore  *store,
                              GError   **error)
 {
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_field_error_free);
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (SCH_IS_STORE (store), NULL);
   g_return_val_if_fail (SCH_IS_CASE (kase), NULL);
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT grp, idx, field, message FROM case_field_errors WHERE case_uuid = ?1 ORDER BY id",
                   error);
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, sch_case_get_uuid (kase));
+  sch_sql_bind_text (stmt, 1, sch_case_get_uuid (kase));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       SchFieldError *field_error = g_new0 (SchFieldError, 1);
 
-      field_error->group = column_dup (stmt, 0);
+      field_error->group = sch_sql_column_dup (stmt, 0);
       field_error->index = (guint) sqlite3_column_int (stmt, 1);
-      field_error->field = column_dup (stmt, 2);
-      field_error->message = column_dup (stmt, 3);
+      field_error->field = sch_sql_column_dup (stmt, 2);
+      field_error->message = sch_sql_column_dup (stmt, 3);
       g_ptr_array_add (errors, field_error);
     }
 
   if (rc != SQLITE_DONE)
     {
-      db_fail (store, error);
+      sch_sql_fail (store, rc, error);
       return NULL;
     }
 
@@ -1059,12 +928,12 @@ sch_outbox_add_history (SchStore    *store,
                         gboolean    *added,
                         GError     **error)
 {
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
 
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
   g_return_val_if_fail (case_uuid != NULL && status != NULL && at != NULL, FALSE);
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "INSERT OR IGNORE INTO case_status_history"
                   " (case_uuid, status, at, note, requested_documents, stored_at)"
                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -1072,13 +941,13 @@ sch_outbox_add_history (SchStore    *store,
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, case_uuid);
-  bind_text (stmt, 2, status);
-  bind_text (stmt, 3, at);
-  bind_text (stmt, 4, note);
-  bind_text (stmt, 5, requested_documents);
+  sch_sql_bind_text (stmt, 1, case_uuid);
+  sch_sql_bind_text (stmt, 2, status);
+  sch_sql_bind_text (stmt, 3, at);
+  sch_sql_bind_text (stmt, 4, note);
+  sch_sql_bind_text (stmt, 5, requested_documents);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
-  if (!run (store, stmt, error))
+  if (!sch_sql_run (store, stmt, error))
     return FALSE;
 
   if (added != NULL)
@@ -1092,34 +961,34 @@ sch_outbox_list_history (SchStore    *store,
                          GError     **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_status_entry_free);
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (SCH_IS_STORE (store), NULL);
   g_return_val_if_fail (case_uuid != NULL, NULL);
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT status, at, note, requested_documents FROM case_status_history"
                   " WHERE case_uuid = ?1 ORDER BY at, id",
                   error);
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, case_uuid);
+  sch_sql_bind_text (stmt, 1, case_uuid);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       SchStatusEntry *entry = g_new0 (SchStatusEntry, 1);
 
-      entry->status = column_dup (stmt, 0);
-      entry->at = column_dup (stmt, 1);
-      entry->note = column_dup (stmt, 2);
-      entry->requested_documents = column_dup (stmt, 3);
+      entry->status = sch_sql_column_dup (stmt, 0);
+      entry->at = sch_sql_column_dup (stmt, 1);
+      entry->note = sch_sql_column_dup (stmt, 2);
+      entry->requested_documents = sch_sql_column_dup (stmt, 3);
       g_ptr_array_add (entries, entry);
     }
 
   if (rc != SQLITE_DONE)
     {
-      db_fail (store, error);
+      sch_sql_fail (store, rc, error);
       return NULL;
     }
 
@@ -1132,16 +1001,16 @@ char *
 sch_outbox_dup_cursor (SchStore  *store,
                        GError   **error)
 {
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
 
   g_return_val_if_fail (SCH_IS_STORE (store), NULL);
 
-  stmt = prepare (store, "SELECT changes_cursor FROM sync_state WHERE id = 1", error);
+  stmt = sch_sql_prepare (store, "SELECT changes_cursor FROM sync_state WHERE id = 1", error);
   if (stmt == NULL)
     return NULL;
 
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    return column_dup (stmt, 0);
+    return sch_sql_column_dup (stmt, 0);
 
   return NULL;
 }
@@ -1151,16 +1020,16 @@ sch_outbox_set_cursor (SchStore    *store,
                        const char  *cursor,
                        GError     **error)
 {
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
 
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
 
-  stmt = prepare (store, "UPDATE sync_state SET changes_cursor = ?1 WHERE id = 1", error);
+  stmt = sch_sql_prepare (store, "UPDATE sync_state SET changes_cursor = ?1 WHERE id = 1", error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, cursor);
-  return run (store, stmt, error);
+  sch_sql_bind_text (stmt, 1, cursor);
+  return sch_sql_run (store, stmt, error);
 }
 
 gint64
@@ -1171,7 +1040,7 @@ sch_outbox_get_last_success (SchStore  *store,
 
   g_return_val_if_fail (SCH_IS_STORE (store), 0);
 
-  query_int64 (store, "SELECT last_success FROM sync_state WHERE id = 1", NULL, &when, error);
+  sch_sql_query_int64 (store, "SELECT last_success FROM sync_state WHERE id = 1", NULL, &when, error);
   return when;
 }
 
@@ -1180,14 +1049,14 @@ sch_outbox_set_last_success (SchStore  *store,
                              gint64     when,
                              GError   **error)
 {
-  g_autoptr(OutboxStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
 
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
 
-  stmt = prepare (store, "UPDATE sync_state SET last_success = ?1 WHERE id = 1", error);
+  stmt = sch_sql_prepare (store, "UPDATE sync_state SET last_success = ?1 WHERE id = 1", error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, when);
-  return run (store, stmt, error);
+  return sch_sql_run (store, stmt, error);
 }

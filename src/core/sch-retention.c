@@ -8,47 +8,10 @@
 #include "sch-blob-store.h"
 #include "sch-retention.h"
 #include "sch-store-pages.h"
+#include "sch-store-sql.h"
 
 /* Compact when at least this share of the file is free pages. */
 #define FREE_SHARE_FOR_VACUUM 4   /* one in four */
-
-typedef sqlite3_stmt RetentionStmt;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RetentionStmt, sqlite3_finalize)
-
-static gboolean
-db_fail (SchStore  *store,
-         GError   **error)
-{
-  g_set_error (error, SCH_STORE_ERROR, SCH_STORE_ERROR_FAILED,
-               _("The database “%s” reported an error: %s."),
-               sch_store_get_path (store), sqlite3_errmsg (sch_store_get_db (store)));
-  return FALSE;
-}
-
-static RetentionStmt *
-prepare (SchStore    *store,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (sch_store_get_db (store), sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      db_fail (store, error);
-      return NULL;
-    }
-
-  return stmt;
-}
-
-static gboolean
-exec (SchStore    *store,
-      const char  *sql,
-      GError     **error)
-{
-  return sqlite3_exec (sch_store_get_db (store), sql, NULL, NULL, NULL) == SQLITE_OK ||
-         db_fail (store, error);
-}
 
 static gboolean
 run_with_text (SchStore    *store,
@@ -56,7 +19,7 @@ run_with_text (SchStore    *store,
                const char  *text,
                GError     **error)
 {
-  g_autoptr(RetentionStmt) stmt = prepare (store, sql, error);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -66,7 +29,7 @@ run_with_text (SchStore    *store,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     ;
 
-  return rc == SQLITE_DONE || db_fail (store, error);
+  return rc == SQLITE_DONE || sch_sql_fail (store, rc, error);
 }
 
 /* Rows of a one-column query with one text parameter, as strings. */
@@ -76,7 +39,7 @@ query_strings (SchStore    *store,
                const char  *text,
                GError     **error)
 {
-  g_autoptr(RetentionStmt) stmt = prepare (store, sql, error);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, sql, error);
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
@@ -89,7 +52,7 @@ query_strings (SchStore    *store,
 
   if (rc != SQLITE_DONE)
     {
-      db_fail (store, error);
+      sch_sql_fail (store, rc, error);
       return NULL;
     }
 
@@ -114,7 +77,7 @@ static gint64
 query_pragma (SchStore   *store,
               const char *sql)
 {
-  g_autoptr(RetentionStmt) stmt = prepare (store, sql, NULL);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, sql, NULL);
 
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
@@ -138,7 +101,7 @@ wipe_case (SchStore    *store,
            const char  *stub,
            GError     **error)
 {
-  if (!exec (store, "BEGIN IMMEDIATE", error))
+  if (!sch_sql_exec (store, "BEGIN IMMEDIATE", error))
     return FALSE;
 
   if (run_with_text (store,
@@ -154,7 +117,7 @@ wipe_case (SchStore    *store,
                      uuid, error) &&
       run_with_text (store, "DELETE FROM case_field_errors WHERE case_uuid = ?1", uuid, error) &&
       sch_store_journal_add (store, uuid, "purged", stub, error) &&
-      exec (store, "COMMIT", error))
+      sch_sql_exec (store, "COMMIT", error))
     return TRUE;
 
   sqlite3_exec (sch_store_get_db (store), "ROLLBACK", NULL, NULL, NULL);
@@ -235,11 +198,11 @@ sch_retention_compact (SchStore  *store,
 
   /* secure_delete zeroes freed space, also in the pages VACUUM writes; the
    * FTS optimize drops deleted rows' tokens from the index segments. */
-  return exec (store, "PRAGMA secure_delete = ON", error) &&
-         exec (store, "INSERT INTO cases_fts (cases_fts) VALUES ('optimize')", error) &&
-         exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", error) &&
-         exec (store, "VACUUM", error) &&
-         exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+  return sch_sql_exec (store, "PRAGMA secure_delete = ON", error) &&
+         sch_sql_exec (store, "INSERT INTO cases_fts (cases_fts) VALUES ('optimize')", error) &&
+         sch_sql_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", error) &&
+         sch_sql_exec (store, "VACUUM", error) &&
+         sch_sql_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", error);
 }
 
 gboolean
@@ -251,7 +214,7 @@ sch_retention_run (SchStore   *store,
 {
   g_autoptr(GDateTime) real_now = NULL;
   g_autoptr(GDateTime) cutoff = NULL;
-  g_autoptr(RetentionStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) acknowledged = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *cutoff_text = NULL;
@@ -268,11 +231,11 @@ sch_retention_run (SchStore   *store,
   cutoff_text = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%SZ");
 
   /* Freed pages are zeroed from here on, so purged data leaves no traces. */
-  if (!exec (store, "PRAGMA secure_delete = ON", error))
+  if (!sch_sql_exec (store, "PRAGMA secure_delete = ON", error))
     return FALSE;
 
   /* RFC 3339 UTC timestamps with whole seconds compare as text. */
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT c.uuid, h.ack FROM cases c"
                   " JOIN (SELECT case_uuid, min (at) AS ack FROM case_status_history"
                   "       WHERE status IN ('received', 'in-review', 'documents-requested', 'decided', 'closed')"
@@ -292,7 +255,7 @@ sch_retention_run (SchStore   *store,
       g_ptr_array_add (acknowledged, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
     }
   if (rc != SQLITE_DONE)
-    return db_fail (store, error);
+    return sch_sql_fail (store, rc, error);
   g_clear_pointer (&stmt, sqlite3_finalize);
 
   for (guint i = 0; i < uuids->len; i++)

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "sch-store-pages.h"
+#include "sch-store-sql.h"
 
 #define BLOB_STORE_KEY "sch-blob-store"
 
@@ -13,78 +14,7 @@
   "id, case_uuid, slot_id, position, blob, blob_size, media_type, pdf_page," \
   " width, height, dpi, rotation, source, created"
 
-/* Page work is rare next to the case list, so statements are prepared per
- * call and finalized when they go out of scope. */
-typedef sqlite3_stmt PagesStmt;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PagesStmt, sqlite3_finalize)
-
 /* Errors */
-
-static SchStoreError
-error_code_for_sqlite (int rc)
-{
-  switch (rc & 0xff)
-    {
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-      return SCH_STORE_ERROR_READ_ONLY;
-    case SQLITE_FULL:
-      return SCH_STORE_ERROR_DISK_FULL;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return SCH_STORE_ERROR_BUSY;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return SCH_STORE_ERROR_CORRUPT;
-    default:
-      return SCH_STORE_ERROR_FAILED;
-    }
-}
-
-static gboolean
-pages_fail (SchStore  *store,
-            int        rc,
-            GError   **error)
-{
-  const char *path = sch_store_get_path (store);
-  SchStoreError code = error_code_for_sqlite (rc);
-
-  switch (code)
-    {
-    case SCH_STORE_ERROR_READ_ONLY:
-      g_set_error (error, SCH_STORE_ERROR, code,
-                   _("Schalter cannot write to the database “%s”: the file or its folder is read-only. "
-                     "Ask your IT support to give your user account write access."),
-                   path);
-      break;
-    case SCH_STORE_ERROR_DISK_FULL:
-      g_set_error (error, SCH_STORE_ERROR, code,
-                   _("Schalter could not write to the disk holding the database “%s”: it is full "
-                     "or the space allowed for your account is used up, so the change to the "
-                     "documents was not saved. Free some space and try again."),
-                   path);
-      break;
-    case SCH_STORE_ERROR_BUSY:
-      g_set_error (error, SCH_STORE_ERROR, code,
-                   _("The database “%s” is in use by another Schalter window or user. "
-                     "Close the other Schalter and try again."),
-                   path);
-      break;
-    case SCH_STORE_ERROR_CORRUPT:
-      g_set_error (error, SCH_STORE_ERROR, code,
-                   _("The database “%s” is damaged. Ask your IT support to restore it from a backup."),
-                   path);
-      break;
-    default:
-      g_set_error (error, SCH_STORE_ERROR, SCH_STORE_ERROR_FAILED,
-                   _("The database “%s” reported an error: %s."),
-                   path, sqlite3_errmsg (sch_store_get_db (store)));
-      break;
-    }
-
-  return FALSE;
-}
 
 static gboolean
 page_not_found (SchStore    *store,
@@ -99,90 +29,6 @@ page_not_found (SchStore    *store,
   return FALSE;
 }
 
-/* Statements and transactions */
-
-static PagesStmt *
-prepare (SchStore    *store,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (sch_store_get_db (store), sql, -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      pages_fail (store, rc, error);
-      return NULL;
-    }
-
-  return stmt;
-}
-
-static void
-bind_text (PagesStmt  *stmt,
-           int         position,
-           const char *text)
-{
-  sqlite3_bind_text (stmt, position, text, -1, SQLITE_TRANSIENT);
-}
-
-static gboolean
-run (SchStore   *store,
-     PagesStmt  *stmt,
-     GError    **error)
-{
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    ;
-
-  if (rc != SQLITE_DONE)
-    return pages_fail (store, rc, error);
-
-  sqlite3_reset (stmt);
-  return TRUE;
-}
-
-static gboolean
-exec (SchStore    *store,
-      const char  *sql,
-      GError     **error)
-{
-  g_autoptr(PagesStmt) stmt = prepare (store, sql, error);
-
-  return stmt != NULL && run (store, stmt, error);
-}
-
-static gboolean
-begin (SchStore  *store,
-       GError   **error)
-{
-  return exec (store, "BEGIN IMMEDIATE", error);
-}
-
-static void
-rollback (SchStore *store)
-{
-  sqlite3 *db = sch_store_get_db (store);
-
-  /* SQLite may already have rolled back by itself (e.g. disk full). */
-  if (!sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-static gboolean
-commit (SchStore  *store,
-        GError   **error)
-{
-  if (!exec (store, "COMMIT", error))
-    {
-      rollback (store);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 emit_changed (SchStore *store,
               SchCase  *kase)
@@ -193,7 +39,7 @@ emit_changed (SchStore *store,
 /* Rows */
 
 static SchPage *
-page_from_row (PagesStmt *stmt)
+page_from_row (SchSqlStmt *stmt)
 {
   g_autoptr(SchPage) spec = NULL;
   SchPageSource source = SCH_PAGE_SOURCE_IMPORT;
@@ -220,7 +66,7 @@ page_from_row (PagesStmt *stmt)
 
 static GPtrArray *
 collect_pages (SchStore   *store,
-               PagesStmt  *stmt,
+               SchSqlStmt  *stmt,
                GError    **error)
 {
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_object_unref);
@@ -231,7 +77,7 @@ collect_pages (SchStore   *store,
 
   if (rc != SQLITE_DONE)
     {
-      pages_fail (store, rc, error);
+      sch_sql_fail (store, rc, error);
       return NULL;
     }
 
@@ -244,15 +90,15 @@ load_page (SchStore    *store,
            gint64       id,
            GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   int rc;
 
-  stmt = prepare (store, "SELECT " PAGE_COLUMNS " FROM pages WHERE id = ?1 AND case_uuid = ?2", error);
+  stmt = sch_sql_prepare (store, "SELECT " PAGE_COLUMNS " FROM pages WHERE id = ?1 AND case_uuid = ?2", error);
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, uuid);
+  sch_sql_bind_text (stmt, 2, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return page_from_row (stmt);
@@ -260,7 +106,7 @@ load_page (SchStore    *store,
   if (rc == SQLITE_DONE)
     page_not_found (store, id, uuid, error);
   else
-    pages_fail (store, rc, error);
+    sch_sql_fail (store, rc, error);
 
   return NULL;
 }
@@ -298,18 +144,18 @@ check_case (SchStore    *store,
             const char  *uuid,
             GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = prepare (store, "SELECT 1 FROM cases WHERE uuid = ?1", error);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, "SELECT 1 FROM cases WHERE uuid = ?1", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, uuid);
+  sch_sql_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return TRUE;
   if (rc != SQLITE_DONE)
-    return pages_fail (store, rc, error);
+    return sch_sql_fail (store, rc, error);
 
   g_set_error (error, SCH_STORE_ERROR, SCH_STORE_ERROR_NOT_FOUND,
                _("The case %s is not in the database “%s”. It may have been deleted."),
@@ -325,18 +171,18 @@ load_slot_ids (SchStore    *store,
                const char  *slot_id,
                GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT id FROM pages WHERE case_uuid = ?1 AND slot_id = ?2 ORDER BY position",
                   error);
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, uuid);
-  bind_text (stmt, 2, slot_id);
+  sch_sql_bind_text (stmt, 1, uuid);
+  sch_sql_bind_text (stmt, 2, slot_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -346,7 +192,7 @@ load_slot_ids (SchStore    *store,
 
   if (rc != SQLITE_DONE)
     {
-      pages_fail (store, rc, error);
+      sch_sql_fail (store, rc, error);
       return NULL;
     }
 
@@ -363,30 +209,30 @@ write_slot_order (SchStore    *store,
                   GArray      *ids,
                   GError     **error)
 {
-  g_autoptr(PagesStmt) park = NULL;
-  g_autoptr(PagesStmt) place = NULL;
+  g_autoptr(SchSqlStmt) park = NULL;
+  g_autoptr(SchSqlStmt) place = NULL;
 
-  park = prepare (store,
+  park = sch_sql_prepare (store,
                   "UPDATE pages SET position = -1 - position"
                   " WHERE case_uuid = ?1 AND slot_id = ?2 AND position >= 0",
                   error);
-  place = park != NULL ? prepare (store, "UPDATE pages SET slot_id = ?1, position = ?2 WHERE id = ?3",
+  place = park != NULL ? sch_sql_prepare (store, "UPDATE pages SET slot_id = ?1, position = ?2 WHERE id = ?3",
                                   error)
                        : NULL;
   if (place == NULL)
     return FALSE;
 
-  bind_text (park, 1, uuid);
-  bind_text (park, 2, slot_id);
-  if (!run (store, park, error))
+  sch_sql_bind_text (park, 1, uuid);
+  sch_sql_bind_text (park, 2, slot_id);
+  if (!sch_sql_run (store, park, error))
     return FALSE;
 
-  bind_text (place, 1, slot_id);
+  sch_sql_bind_text (place, 1, slot_id);
   for (guint i = 0; i < ids->len; i++)
     {
       sqlite3_bind_int (place, 2, (int) i);
       sqlite3_bind_int64 (place, 3, g_array_index (ids, gint64, i));
-      if (!run (store, place, error))
+      if (!sch_sql_run (store, place, error))
         return FALSE;
     }
 
@@ -508,7 +354,7 @@ sch_store_sweep_blobs (SchStore  *store,
                        guint     *n_removed,
                        GError   **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   g_autoptr(GHashTable) referenced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int rc;
 
@@ -517,7 +363,7 @@ sch_store_sweep_blobs (SchStore  *store,
 
   /* A queued upload keeps its composed PDF even after its pages changed:
    * the outbox promised the server exactly those bytes. */
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT blob FROM pages"
                   " UNION SELECT blob_sha FROM outbox WHERE blob_sha IS NOT NULL",
                   error);
@@ -528,7 +374,7 @@ sch_store_sweep_blobs (SchStore  *store,
     g_hash_table_add (referenced, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
 
   if (rc != SQLITE_DONE)
-    return pages_fail (store, rc, error);
+    return sch_sql_fail (store, rc, error);
 
   return sch_blob_store_sweep (sch_store_get_blob_store (store), referenced,
                                SCH_BLOB_STORE_GRACE_USEC, n_removed, error);
@@ -546,7 +392,7 @@ insert_page (SchStore    *store,
              gint64       created,
              GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   guint64 blob_size = 0;
   const char *blob = sch_page_get_blob (spec);
 
@@ -554,7 +400,7 @@ insert_page (SchStore    *store,
   if (!sch_blob_store_query_size (sch_store_get_blob_store (store), blob, &blob_size, error))
     return NULL;
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "INSERT INTO pages (id, case_uuid, slot_id, position, blob, blob_size, media_type,"
                   " pdf_page, width, height, dpi, rotation, source, created)"
                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -564,12 +410,12 @@ insert_page (SchStore    *store,
 
   if (id > 0)
     sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, uuid);
-  bind_text (stmt, 3, slot_id);
+  sch_sql_bind_text (stmt, 2, uuid);
+  sch_sql_bind_text (stmt, 3, slot_id);
   sqlite3_bind_int (stmt, 4, (int) position);
-  bind_text (stmt, 5, blob);
+  sch_sql_bind_text (stmt, 5, blob);
   sqlite3_bind_int64 (stmt, 6, (gint64) blob_size);
-  bind_text (stmt, 7, sch_page_get_media_type (spec));
+  sch_sql_bind_text (stmt, 7, sch_page_get_media_type (spec));
   if (sch_page_get_pdf_page (spec) >= 0)
     sqlite3_bind_int (stmt, 8, sch_page_get_pdf_page (spec));
   sqlite3_bind_double (stmt, 9, sch_page_get_width (spec));
@@ -577,9 +423,9 @@ insert_page (SchStore    *store,
   if (sch_page_get_dpi (spec) > 0)
     sqlite3_bind_int (stmt, 11, (int) sch_page_get_dpi (spec));
   sqlite3_bind_int (stmt, 12, (int) sch_page_get_rotation (spec));
-  bind_text (stmt, 13, sch_page_source_to_string (sch_page_get_source (spec)));
+  sch_sql_bind_text (stmt, 13, sch_page_source_to_string (sch_page_get_source (spec)));
   sqlite3_bind_int64 (stmt, 14, created);
-  if (!run (store, stmt, error))
+  if (!sch_sql_run (store, stmt, error))
     return NULL;
 
   return sch_page_new_stored (sqlite3_last_insert_rowid (sch_store_get_db (store)),
@@ -660,14 +506,14 @@ sch_store_add_pages (SchStore    *store,
   uuid = sch_case_get_uuid (kase);
   added = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return NULL;
 
   if (!check_case (store, uuid, error) ||
       !add_pages_locked (store, uuid, slot_id, position, pages, added, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     {
-      rollback (store);
+      sch_sql_rollback (store);
       return NULL;
     }
 
@@ -683,13 +529,13 @@ sch_store_list_pages (SchStore    *store,
                       const char  *slot_id,
                       GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
 
   g_return_val_if_fail (SCH_IS_STORE (store), NULL);
   g_return_val_if_fail (SCH_IS_CASE (kase), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT " PAGE_COLUMNS " FROM pages"
                   " WHERE case_uuid = ?1 AND (?2 IS NULL OR slot_id = ?2)"
                   " ORDER BY slot_id, position",
@@ -697,9 +543,9 @@ sch_store_list_pages (SchStore    *store,
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, sch_case_get_uuid (kase));
+  sch_sql_bind_text (stmt, 1, sch_case_get_uuid (kase));
   if (slot_id != NULL)
-    bind_text (stmt, 2, slot_id);
+    sch_sql_bind_text (stmt, 2, slot_id);
 
   return collect_pages (store, stmt, error);
 }
@@ -709,7 +555,7 @@ sch_store_count_pages (SchStore    *store,
                        SchCase     *kase,
                        GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   g_autoptr(GHashTable) counts = NULL;
   int rc;
 
@@ -717,12 +563,12 @@ sch_store_count_pages (SchStore    *store,
   g_return_val_if_fail (SCH_IS_CASE (kase), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = prepare (store, "SELECT slot_id, count(*) FROM pages WHERE case_uuid = ?1 GROUP BY slot_id",
+  stmt = sch_sql_prepare (store, "SELECT slot_id, count(*) FROM pages WHERE case_uuid = ?1 GROUP BY slot_id",
                   error);
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, sch_case_get_uuid (kase));
+  sch_sql_bind_text (stmt, 1, sch_case_get_uuid (kase));
   counts = new_counts ();
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_insert (counts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
@@ -730,7 +576,7 @@ sch_store_count_pages (SchStore    *store,
 
   if (rc != SQLITE_DONE)
     {
-      pages_fail (store, rc, error);
+      sch_sql_fail (store, rc, error);
       return NULL;
     }
 
@@ -743,7 +589,7 @@ sch_store_get_document_size (SchStore    *store,
                              guint64     *size,
                              GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
@@ -752,17 +598,17 @@ sch_store_get_document_size (SchStore    *store,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* A PDF's pages share its blob: each blob counts once. */
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "SELECT coalesce (sum (blob_size), 0) FROM"
                   " (SELECT DISTINCT blob, blob_size FROM pages WHERE case_uuid = ?1)",
                   error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, sch_case_get_uuid (kase));
+  sch_sql_bind_text (stmt, 1, sch_case_get_uuid (kase));
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
-    return pages_fail (store, rc, error);
+    return sch_sql_fail (store, rc, error);
 
   *size = (guint64) sqlite3_column_int64 (stmt, 0);
   return TRUE;
@@ -776,7 +622,7 @@ rotate_locked (SchStore    *store,
                guint        rotation,
                GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = prepare (store, "UPDATE pages SET rotation = ?1 WHERE id = ?2", error);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, "UPDATE pages SET rotation = ?1 WHERE id = ?2", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -785,7 +631,7 @@ rotate_locked (SchStore    *store,
   for (guint i = 0; i < ids->len; i++)
     {
       sqlite3_bind_int64 (stmt, 2, g_array_index (ids, gint64, i));
-      if (!run (store, stmt, error))
+      if (!sch_sql_run (store, stmt, error))
         return FALSE;
     }
 
@@ -807,15 +653,15 @@ sch_store_rotate_pages (SchStore    *store,
   g_return_val_if_fail (sch_page_is_valid_rotation (rotation), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return NULL;
 
   before = load_pages (store, sch_case_get_uuid (kase), ids, error);
   if (before == NULL ||
       !rotate_locked (store, ids, rotation, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     {
-      rollback (store);
+      sch_sql_rollback (store);
       return NULL;
     }
 
@@ -829,7 +675,7 @@ delete_locked (SchStore    *store,
                GPtrArray   *before,
                GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = prepare (store, "DELETE FROM pages WHERE id = ?1", error);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, "DELETE FROM pages WHERE id = ?1", error);
   g_autoptr(GHashTable) counts = new_counts ();
   g_autoptr(GList) slot_ids = NULL;
 
@@ -841,7 +687,7 @@ delete_locked (SchStore    *store,
       SchPage *page = g_ptr_array_index (before, i);
 
       sqlite3_bind_int64 (stmt, 1, sch_page_get_id (page));
-      if (!run (store, stmt, error))
+      if (!sch_sql_run (store, stmt, error))
         return FALSE;
       count_slot (counts, sch_page_get_slot_id (page));
     }
@@ -869,15 +715,15 @@ sch_store_delete_pages (SchStore    *store,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   uuid = sch_case_get_uuid (kase);
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return NULL;
 
   before = load_pages (store, uuid, ids, error);
   if (before == NULL ||
       !delete_locked (store, uuid, before, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     {
-      rollback (store);
+      sch_sql_rollback (store);
       return NULL;
     }
 
@@ -901,7 +747,7 @@ sch_store_move_page (SchStore    *store,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   uuid = sch_case_get_uuid (kase);
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return NULL;
 
   page = load_page (store, uuid, id, error);
@@ -911,14 +757,14 @@ sch_store_move_page (SchStore    *store,
   before = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (before, page);
   if (!place_page (store, uuid, id, NULL, sch_page_get_slot_id (page), position, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     goto fail;
 
   emit_changed (store, kase);
   return g_steal_pointer (&before);
 
 fail:
-  rollback (store);
+  sch_sql_rollback (store);
   return NULL;
 }
 
@@ -996,15 +842,15 @@ sch_store_move_pages (SchStore    *store,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   uuid = sch_case_get_uuid (kase);
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return NULL;
 
   before = load_pages (store, uuid, ids, error);
   if (before == NULL ||
       !move_locked (store, uuid, before, slot_id, position, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     {
-      rollback (store);
+      sch_sql_rollback (store);
       return NULL;
     }
 
@@ -1031,7 +877,7 @@ sch_store_split_pages (SchStore    *store,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   uuid = sch_case_get_uuid (kase);
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return NULL;
 
   ids = load_slot_ids (store, uuid, from_slot_id, error);
@@ -1042,7 +888,7 @@ sch_store_split_pages (SchStore    *store,
   before = load_pages (store, uuid, ids, error);
   if (before == NULL ||
       (before->len > 0 && !move_locked (store, uuid, before, to_slot_id, -1, error)) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     goto fail;
 
   if (before->len > 0)
@@ -1050,7 +896,7 @@ sch_store_split_pages (SchStore    *store,
   return g_steal_pointer (&before);
 
 fail:
-  rollback (store);
+  sch_sql_rollback (store);
   return NULL;
 }
 
@@ -1077,7 +923,7 @@ lookup_slot (SchStore     *store,
              char        **slot_id,
              GError      **error)
 {
-  g_autoptr(PagesStmt) stmt = prepare (store, "SELECT slot_id FROM pages WHERE id = ?1", error);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, "SELECT slot_id FROM pages WHERE id = ?1", error);
   int rc;
 
   if (stmt == NULL)
@@ -1087,7 +933,7 @@ lookup_slot (SchStore     *store,
   rc = sqlite3_step (stmt);
   *slot_id = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (stmt, 0)) : NULL;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return pages_fail (store, rc, error);
+    return sch_sql_fail (store, rc, error);
 
   return TRUE;
 }
@@ -1154,7 +1000,7 @@ sch_store_restore_pages (SchStore    *store,
     }
   g_ptr_array_sort (sorted, compare_snapshots);
 
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return FALSE;
 
   if (!check_case (store, uuid, error))
@@ -1165,14 +1011,14 @@ sch_store_restore_pages (SchStore    *store,
       goto fail;
 
   if (!journal_counts (store, uuid, "pages-restored", recreated, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     goto fail;
 
   emit_changed (store, kase);
   return TRUE;
 
 fail:
-  rollback (store);
+  sch_sql_rollback (store);
   return FALSE;
 }
 
@@ -1185,18 +1031,18 @@ query_to_follow (SchStore    *store,
                  gboolean    *to_follow,
                  GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   int rc;
 
-  stmt = prepare (store, "SELECT to_follow FROM slots WHERE case_uuid = ?1 AND slot_id = ?2", error);
+  stmt = sch_sql_prepare (store, "SELECT to_follow FROM slots WHERE case_uuid = ?1 AND slot_id = ?2", error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, uuid);
-  bind_text (stmt, 2, slot_id);
+  sch_sql_bind_text (stmt, 1, uuid);
+  sch_sql_bind_text (stmt, 2, slot_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return pages_fail (store, rc, error);
+    return sch_sql_fail (store, rc, error);
 
   *to_follow = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
   return TRUE;
@@ -1210,9 +1056,9 @@ write_to_follow (SchStore    *store,
                  const char  *note,
                  GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
 
-  stmt = prepare (store,
+  stmt = sch_sql_prepare (store,
                   "INSERT INTO slots (case_uuid, slot_id, to_follow, note) VALUES (?1, ?2, ?3, ?4)"
                   " ON CONFLICT (case_uuid, slot_id)"
                   " DO UPDATE SET to_follow = excluded.to_follow, note = excluded.note",
@@ -1220,14 +1066,14 @@ write_to_follow (SchStore    *store,
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, uuid);
-  bind_text (stmt, 2, slot_id);
+  sch_sql_bind_text (stmt, 1, uuid);
+  sch_sql_bind_text (stmt, 2, slot_id);
   sqlite3_bind_int (stmt, 3, to_follow ? 1 : 0);
   if (to_follow && note != NULL && *note != '\0')
-    bind_text (stmt, 4, note);
+    sch_sql_bind_text (stmt, 4, note);
 
   /* The note may hold personal data: the journal names only the slot. */
-  return run (store, stmt, error) &&
+  return sch_sql_run (store, stmt, error) &&
          sch_store_journal_add (store, uuid, to_follow ? "slot-to-follow" : "slot-to-follow-cleared",
                                 slot_id, error);
 }
@@ -1250,15 +1096,15 @@ sch_store_set_slot_to_follow (SchStore    *store,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   uuid = sch_case_get_uuid (kase);
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return FALSE;
 
   if (!check_case (store, uuid, error) ||
       !query_to_follow (store, uuid, slot_id, &previous, error) ||
       !write_to_follow (store, uuid, slot_id, to_follow, note, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     {
-      rollback (store);
+      sch_sql_rollback (store);
       return FALSE;
     }
 
@@ -1276,7 +1122,7 @@ case_blobs (SchStore    *store,
             const char  *uuid,
             GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = prepare (store, "SELECT DISTINCT blob FROM pages WHERE case_uuid = ?1",
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, "SELECT DISTINCT blob FROM pages WHERE case_uuid = ?1",
                                        error);
   g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func (g_free);
   int rc;
@@ -1284,13 +1130,13 @@ case_blobs (SchStore    *store,
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, uuid);
+  sch_sql_bind_text (stmt, 1, uuid);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (blobs, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
 
   if (rc != SQLITE_DONE)
     {
-      pages_fail (store, rc, error);
+      sch_sql_fail (store, rc, error);
       return NULL;
     }
 
@@ -1302,8 +1148,8 @@ purge_rows (SchStore    *store,
             const char  *uuid,
             GError     **error)
 {
-  g_autoptr(PagesStmt) pages = prepare (store, "DELETE FROM pages WHERE case_uuid = ?1", error);
-  g_autoptr(PagesStmt) slots = pages != NULL ? prepare (store, "DELETE FROM slots WHERE case_uuid = ?1",
+  g_autoptr(SchSqlStmt) pages = sch_sql_prepare (store, "DELETE FROM pages WHERE case_uuid = ?1", error);
+  g_autoptr(SchSqlStmt) slots = pages != NULL ? sch_sql_prepare (store, "DELETE FROM slots WHERE case_uuid = ?1",
                                                         error)
                                              : NULL;
   g_autofree char *detail = NULL;
@@ -1311,14 +1157,14 @@ purge_rows (SchStore    *store,
   if (slots == NULL)
     return FALSE;
 
-  bind_text (pages, 1, uuid);
-  bind_text (slots, 1, uuid);
-  if (!run (store, pages, error))
+  sch_sql_bind_text (pages, 1, uuid);
+  sch_sql_bind_text (slots, 1, uuid);
+  if (!sch_sql_run (store, pages, error))
     return FALSE;
 
   detail = g_strdup_printf ("%d", sqlite3_changes (sch_store_get_db (store)));
 
-  return run (store, slots, error) &&
+  return sch_sql_run (store, slots, error) &&
          sch_store_journal_add (store, uuid, "documents-purged", detail, error);
 }
 
@@ -1328,7 +1174,7 @@ remove_unnamed_blobs (SchStore    *store,
                       GPtrArray   *blobs,
                       GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = prepare (store, "SELECT 1 FROM pages WHERE blob = ?1 LIMIT 1", error);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, "SELECT 1 FROM pages WHERE blob = ?1 LIMIT 1", error);
   SchBlobStore *blob_store = sch_store_get_blob_store (store);
 
   if (stmt == NULL)
@@ -1339,11 +1185,11 @@ remove_unnamed_blobs (SchStore    *store,
       const char *blob = g_ptr_array_index (blobs, i);
       int rc;
 
-      bind_text (stmt, 1, blob);
+      sch_sql_bind_text (stmt, 1, blob);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return pages_fail (store, rc, error);
+        return sch_sql_fail (store, rc, error);
 
       if (rc == SQLITE_DONE && !sch_blob_store_remove (blob_store, blob, error))
         return FALSE;
@@ -1365,15 +1211,15 @@ sch_store_purge_documents (SchStore    *store,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   uuid = sch_case_get_uuid (kase);
-  if (!begin (store, error))
+  if (!sch_sql_begin (store, error))
     return FALSE;
 
   blobs = case_blobs (store, uuid, error);
   if (blobs == NULL ||
       !purge_rows (store, uuid, error) ||
-      !commit (store, error))
+      !sch_sql_commit (store, error))
     {
-      rollback (store);
+      sch_sql_rollback (store);
       return FALSE;
     }
 
@@ -1450,20 +1296,20 @@ load_marks (SchStore    *store,
             GHashTable  *notes,
             GError     **error)
 {
-  g_autoptr(PagesStmt) stmt = NULL;
+  g_autoptr(SchSqlStmt) stmt = NULL;
   int rc;
 
-  stmt = prepare (store, "SELECT slot_id, note FROM slots WHERE case_uuid = ?1 AND to_follow = 1", error);
+  stmt = sch_sql_prepare (store, "SELECT slot_id, note FROM slots WHERE case_uuid = ?1 AND to_follow = 1", error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, uuid);
+  sch_sql_bind_text (stmt, 1, uuid);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_insert (notes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
                          g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
 
   if (rc != SQLITE_DONE)
-    return pages_fail (store, rc, error);
+    return sch_sql_fail (store, rc, error);
 
   return TRUE;
 }

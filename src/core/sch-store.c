@@ -14,6 +14,7 @@
 #include "sch-store.h"
 #include "sch-outbox.h"
 #include "sch-store-pages.h"
+#include "sch-store-sql.h"
 
 /* "SCHL" in the database header: tells our files from any other SQLite file. */
 #define SCH_STORE_APPLICATION_ID 0x5343484c
@@ -332,10 +333,10 @@ error_code_for_sqlite (sqlite3 *db,
 }
 
 /* Sets @error from the connection's last error and returns FALSE. */
-static gboolean
-store_fail (SchStore  *self,
-            int        rc,
-            GError   **error)
+gboolean
+sch_sql_fail (SchStore  *self,
+              int        rc,
+              GError   **error)
 {
   set_error (error, error_code_for_sqlite (self->db, rc), self->path,
              self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
@@ -358,7 +359,7 @@ store_statement (SchStore    *self,
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      store_fail (self, rc, error);
+      sch_sql_fail (self, rc, error);
       return NULL;
     }
 
@@ -378,7 +379,7 @@ stmt_run (SchStore  *self,
     ;
 
   if (rc != SQLITE_DONE)
-    return store_fail (self, rc, error);
+    return sch_sql_fail (self, rc, error);
 
   return TRUE;
 }
@@ -418,7 +419,7 @@ store_query_int64 (SchStore    *self,
       return TRUE;
     }
 
-  return store_fail (self, rc, error);
+  return sch_sql_fail (self, rc, error);
 }
 
 static void
@@ -473,7 +474,7 @@ store_exec_script (SchStore    *self,
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
-    return store_fail (self, rc, error);
+    return sch_sql_fail (self, rc, error);
 
   return TRUE;
 }
@@ -557,7 +558,7 @@ store_connect (SchStore  *self,
 
   rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
   if (rc != SQLITE_OK)
-    return store_fail (self, rc, error);
+    return sch_sql_fail (self, rc, error);
 
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, SCH_STORE_BUSY_TIMEOUT_MS);
@@ -617,7 +618,7 @@ store_check (SchStore  *self,
 
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
-    return store_fail (self, rc, error);
+    return sch_sql_fail (self, rc, error);
 
   result = (const char *) sqlite3_column_text (stmt, 0);
   if (g_strcmp0 (result, "ok") != 0)
@@ -642,7 +643,7 @@ store_configure (SchStore  *self,
 
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
-    return store_fail (self, rc, error);
+    return sch_sql_fail (self, rc, error);
 
   if (g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") != 0)
     {
@@ -740,13 +741,13 @@ migrate_v2 (SchStore  *self,
                            " FROM cases ORDER BY modified, uuid",
                            -1, &rows, NULL);
   if (rc != SQLITE_OK)
-    return store_fail (self, rc, error);
+    return sch_sql_fail (self, rc, error);
 
   while (ok && (rc = sqlite3_step (rows)) == SQLITE_ROW)
     ok = migrate_v2_copy_row (self, rows, error);
 
   if (ok && rc != SQLITE_DONE)
-    ok = store_fail (self, rc, error);
+    ok = sch_sql_fail (self, rc, error);
 
   sqlite3_finalize (rows);
 
@@ -962,7 +963,7 @@ sch_store_journal_list (SchStore    *self,
 
   if (rc != SQLITE_DONE)
     {
-      store_fail (self, rc, error);
+      sch_sql_fail (self, rc, error);
       return NULL;
     }
 
@@ -1058,7 +1059,7 @@ sch_store_load_case (SchStore    *self,
     }
   if (rc != SQLITE_ROW)
     {
-      store_fail (self, rc, error);
+      sch_sql_fail (self, rc, error);
       return NULL;
     }
 
@@ -1116,7 +1117,7 @@ write_case (SchStore  *self,
       return FALSE;
     }
   if (rc != SQLITE_ROW)
-    return store_fail (self, rc, error);
+    return sch_sql_fail (self, rc, error);
 
   id = sqlite3_column_int64 (update, 0);
   if (!stmt_run (self, update, error))
@@ -1270,7 +1271,7 @@ sch_store_delete_draft (SchStore  *self,
     }
   if (rc != SQLITE_ROW)
     {
-      store_fail (self, rc, error);
+      sch_sql_fail (self, rc, error);
       goto fail;
     }
 

@@ -388,39 +388,6 @@ sch_outbox_retry_case (SchStore  *store,
                               error);
 }
 
-/* Cases left "sending" by a Schalter that stopped mid-transfer: no call of
- * theirs is leased any more. */
-GStrv
-sch_outbox_dup_stale_sending (SchStore  *store,
-                              gint64     now,
-                              GError   **error)
-{
-  g_autoptr(SchSqlStmt) select = NULL;
-  g_autoptr(GStrvBuilder) uuids = g_strv_builder_new ();
-  int rc;
-
-  g_return_val_if_fail (SCH_IS_STORE (store), NULL);
-
-  select = sch_sql_prepare (store,
-                    "SELECT uuid FROM cases WHERE state = 'sending' AND NOT EXISTS"
-                    " (SELECT 1 FROM outbox WHERE outbox.case_uuid = cases.uuid"
-                    "  AND outbox.state = 'pending' AND outbox.leased_until > ?1)",
-                    error);
-  if (select == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (select, 1, now);
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    g_strv_builder_add (uuids, (const char *) sqlite3_column_text (select, 0));
-  if (rc != SQLITE_DONE)
-    {
-      sch_sql_fail (store, rc, error);
-      return NULL;
-    }
-
-  return g_strv_builder_end (uuids);
-}
-
 /* Counting */
 
 guint

@@ -85,8 +85,6 @@ gint64      sch_outbox_next_due         (SchStore *store, GHashTable *busy, GErr
 /* Leases of owners that can no longer hold them: other processes of this
  * host that are gone (killed, crashed), earlier engines of this process. */
 gboolean    sch_outbox_reclaim_leases   (SchStore *store, const char *owner, GError **error);
-/* Cases in state "sending" none of whose calls is leased at @now. */
-GStrv       sch_outbox_dup_stale_sending (SchStore *store, gint64 now, GError **error);
 /* Makes every waiting call due now ("Sync now", network back). */
 gboolean    sch_outbox_make_due         (SchStore *store, GError **error);
 

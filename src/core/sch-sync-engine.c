@@ -106,13 +106,11 @@ typedef struct {
   GInputStream  *body;
   GCancellable  *cancellable;
   guint64        sent;      /* document bytes written so far */
-  gboolean       done;      /* the server took the call */
 } Job;
 
 static void pump (SchSyncEngine *self);
 static void schedule_pump (SchSyncEngine *self);
 static void poll_changes (SchSyncEngine *self);
-static void mark_sending (SchSyncEngine *self, SchOutboxItem *item, gboolean sending);
 
 static void
 job_free (Job *job)
@@ -572,8 +570,13 @@ case_call_done (SchSyncEngine *self,
     return;
 
   store_reference (self, kase, answer);
+  /* "Sending" once the office has the case and its documents are on their
+   * way; failed attempts before that leave it "queued" (and the journal
+   * without an entry per retry). */
   if (job->item->kind == SCH_OUTBOX_SUBMIT && is_before_submitted (sch_case_get_state (kase)))
     set_case_state (self, kase, SCH_CASE_STATE_SUBMITTED);
+  else if (job->item->kind == SCH_OUTBOX_CREATE && sch_case_get_state (kase) == SCH_CASE_STATE_QUEUED)
+    set_case_state (self, kase, SCH_CASE_STATE_SENDING);
   else
     emit_case_updated (self, job->item->case_uuid);
 }
@@ -613,7 +616,6 @@ call_succeeded (SchSyncEngine *self,
       g_warning ("Recording a finished call failed: %s", error->message);
       return;
     }
-  job->done = TRUE;
 
   switch (job->item->kind)
     {
@@ -730,8 +732,6 @@ job_finish (Job *job)
   SchSyncEngine *self = job->engine;
   g_autofree char *case_uuid = g_strdup (job->item->case_uuid);
 
-  if (!job->done)
-    mark_sending (self, job->item, FALSE);
   g_hash_table_remove (self->jobs, case_uuid);
   update_queued (self);
   schedule_pump (self);
@@ -947,46 +947,6 @@ call_method (SchOutboxKind kind)
   return kind == SCH_OUTBOX_DOCUMENT ? "PUT" : "POST";
 }
 
-/* "Sending" only while a call of the first submission is on its way; a
- * case whose call waits for a retry, a halt or a restart shows "queued". */
-static void
-mark_sending (SchSyncEngine *self,
-              SchOutboxItem *item,
-              gboolean       sending)
-{
-  SchCaseState from = sending ? SCH_CASE_STATE_QUEUED : SCH_CASE_STATE_SENDING;
-  g_autoptr(SchCase) kase = NULL;
-
-  if (item->kind != SCH_OUTBOX_CREATE && item->kind != SCH_OUTBOX_DOCUMENT &&
-      item->kind != SCH_OUTBOX_SUBMIT)
-    return;
-
-  kase = load_case (self, item->case_uuid);
-  if (kase != NULL && sch_case_get_state (kase) == from)
-    set_case_state (self, kase, sending ? SCH_CASE_STATE_SENDING : SCH_CASE_STATE_QUEUED);
-}
-
-static void
-requeue_stale_sending (SchSyncEngine *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) uuids = sch_outbox_dup_stale_sending (self->store, g_get_real_time (), &error);
-
-  if (uuids == NULL)
-    {
-      g_warning ("Looking for interrupted transfers failed: %s", error->message);
-      return;
-    }
-
-  for (guint i = 0; uuids[i] != NULL; i++)
-    {
-      g_autoptr(SchCase) kase = load_case (self, uuids[i]);
-
-      if (kase != NULL)
-        set_case_state (self, kase, SCH_CASE_STATE_QUEUED);
-    }
-}
-
 static void
 start_job (SchSyncEngine *self,
            SchOutboxItem *item)
@@ -1009,7 +969,6 @@ start_job (SchSyncEngine *self,
       return;
     }
 
-  mark_sending (self, item, TRUE);
   headers = soup_message_get_request_headers (job->message);
 
   switch (item->kind)
@@ -1514,7 +1473,6 @@ sch_sync_engine_start (SchSyncEngine *self)
 
   if (!sch_outbox_reclaim_leases (self->store, self->owner, &error))
     g_warning ("Taking over the leases of a stopped Schalter failed: %s", error->message);
-  requeue_stale_sending (self);
 
   update_queued (self);
   schedule_pump (self);
@@ -1528,6 +1486,22 @@ sch_sync_engine_sync_now (SchSyncEngine *self)
 
   set_last_error (self, NULL);
   retry_all (self);
+}
+
+/* Cancelled calls finish on the next turns of the main loop and only then
+ * drop their references: let them, so that the engine (its session, its
+ * store) can go when its owner drops it right after stop(). */
+static void
+drain_cancelled (SchSyncEngine *self)
+{
+  GMainContext *context = g_main_context_ref_thread_default ();
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while ((g_hash_table_size (self->jobs) > 0 || self->polling || self->fetching_info) &&
+         g_get_monotonic_time () < end)
+    g_main_context_iteration (context, FALSE);
+
+  g_main_context_unref (context);
 }
 
 void
@@ -1558,6 +1532,7 @@ sch_sync_engine_stop (SchSyncEngine *self)
     }
 
   g_cancellable_cancel (self->cancellable);
+  drain_cancelled (self);
 }
 
 static void

@@ -949,6 +949,14 @@ sch_case_editor_new (void)
 }
 
 void
+sch_case_editor_refresh_state (SchCaseEditor *self)
+{
+  g_return_if_fail (SCH_IS_CASE_EDITOR (self));
+
+  update_summary (self);
+}
+
+void
 sch_case_editor_set_case (SchCaseEditor *self,
                           SchStore      *store,
                           SchCase       *kase,

@@ -17,6 +17,8 @@ GtkWidget *sch_case_editor_new       (void);
 void       sch_case_editor_set_case  (SchCaseEditor *self, SchStore *store, SchCase *kase, SchAppType *type);
 SchCase   *sch_case_editor_get_case  (SchCaseEditor *self);
 /* Saves pending changes now (on switching cases, closing the window). */
+/* The open case's state changed outside the editor (the sync engine). */
+void           sch_case_editor_refresh_state (SchCaseEditor *self);
 gboolean   sch_case_editor_flush     (SchCaseEditor *self, GError **error);
 /* Moves the keyboard focus to the first field (or the first invalid one). */
 void       sch_case_editor_focus_first (SchCaseEditor *self);

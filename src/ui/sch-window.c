@@ -298,6 +298,17 @@ reload_if_changed (SchWindow *self)
        g_strcmp0 (sch_case_get_reference (stored), sch_case_get_reference (self->current)) == 0))
     return;
 
+  /* Between two states the clerk cannot edit in (queued, sending, submitted,
+   * ...) the form stays as it is: only the state and the reference change. */
+  if (!sch_case_state_is_editable (sch_case_get_state (stored)) &&
+      !sch_case_state_is_editable (sch_case_get_state (self->current)))
+    {
+      sch_case_set_state (self->current, sch_case_get_state (stored));
+      sch_case_set_reference (self->current, sch_case_get_reference (stored));
+      sch_case_editor_refresh_state (self->editor);
+      return;
+    }
+
   /* What the clerk typed is saved before the case is read again. */
   if (!sch_case_editor_flush (self->editor, &error))
     {

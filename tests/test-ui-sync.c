@@ -328,6 +328,13 @@ test_queue_and_follow (Fixture *fixture, gconstpointer data)
 
 /* A refused token: a banner says what to do, with the way to Preferences;
  * the queued case is kept and goes once the token is right. */
+/* Halted, and the calls that were on their way when it halted are back. */
+static gboolean
+halted_and_idle (gpointer engine)
+{
+  return sch_sync_engine_get_halted (engine) && !sch_sync_engine_get_busy (engine);
+}
+
 static void
 test_token_refused (Fixture *fixture, gconstpointer data)
 {
@@ -340,8 +347,7 @@ test_token_refused (Fixture *fixture, gconstpointer data)
   g_object_set (fixture->engine, "token", "not-the-token", NULL);
   sch_window_open_case (fixture->window, sch_case_get_uuid (kase));
   g_assert_true (sch_test_ui_activate (GTK_WIDGET (fixture->window), "win.queue-case", NULL));
-  g_assert_true (sync_test_wait ((gboolean (*) (gpointer)) sch_sync_engine_get_halted,
-                                 fixture->engine, 30000));
+  g_assert_true (sync_test_wait (halted_and_idle, fixture->engine, 30000));
   sch_test_ui_wait (400);
 
   banner_label = find_label (fixture, _("The migration office refused this workstation’s token. "
@@ -442,7 +448,6 @@ main (int argc, char *argv[])
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *keyring_dir = NULL;
-  SyncKeyring *keyring;
   int result;
 
   g_test_init (&argc, &argv, NULL);
@@ -451,7 +456,7 @@ main (int argc, char *argv[])
   sync_test_make_certs (certs_dir);
   keyring_dir = g_build_filename (certs_dir, "keyring", NULL);
   /* Before GTK connects to the session bus: the keyring's private one is used. */
-  keyring = sync_keyring_start (keyring_dir);
+  sync_keyring_start (keyring_dir);
   sch_test_ui_init ();
 
   g_test_add_func ("/ui-sync/preferences", test_preferences);
@@ -463,7 +468,6 @@ main (int argc, char *argv[])
               fixture_tear_down);
 
   result = g_test_run ();
-  sync_keyring_stop (keyring);
   sync_test_rm_rf (certs_dir);
   g_free (certs_dir);
   return result;

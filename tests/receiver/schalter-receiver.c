@@ -131,25 +131,26 @@ request_free (Request *req)
 /* Answers */
 
 static void
+respond_json_text (SoupServerMessage *msg,
+                   guint              status,
+                   const char        *content_type,
+                   const char        *text)
+{
+  /* set_response() appends: a late fault replaces the answer already made. */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+static void
 respond_json (SoupServerMessage *msg,
               guint              status,
               const char        *content_type,
               JsonNode          *node)
 {
-  char *text = json_to_string (node, FALSE);
+  g_autofree char *text = json_to_string (node, FALSE);
 
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, text, strlen (text));
-}
-
-static void
-respond_json_text (SoupServerMessage *msg,
-                   guint              status,
-                   const char        *text)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
-                                    text, strlen (text));
+  respond_json_text (msg, status, content_type, text);
 }
 
 static JsonObject *
@@ -718,7 +719,7 @@ respond_created (SoupServerMessage *msg,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  respond_json_text (msg, SOUP_STATUS_CREATED, answer);
+  respond_json_text (msg, SOUP_STATUS_CREATED, "application/json", answer);
   soup_message_headers_replace (headers, "Location", location);
   if (result == RCV_REPLAYED)
     soup_message_headers_replace (headers, "Idempotent-Replayed", "true");
@@ -1293,6 +1294,29 @@ create_server (Receiver    *self,
   return g_steal_pointer (&server);
 }
 
+/* libsoup 3.2's server never drops its reference to an accepted socket
+ * (and so to the connection's TLS state, e.g. a client's certificate) nor
+ * the listener's address; later libsoup fixed both. Read by
+ * AddressSanitizer builds only, and only for this test server: full stacks
+ * and suppressions naming those places, so that the server's own leaks are
+ * still found. */
+const char *__asan_default_options (void);
+const char *__lsan_default_suppressions (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:g_socket_accept\n"
+         "leak:soup_server_listen_local\n"
+         "leak:libgiognutls.so\n";
+}
+
 static gboolean
 quit_cb (gpointer data)
 {
@@ -1330,6 +1354,7 @@ main (int   argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autoslist(GUri) uris = NULL;
+  gint64 end;
   const GOptionEntry entries[] = {
     { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert_file, "Server certificate (PEM)", "FILE" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_file, "Server private key (PEM)", "FILE" },
@@ -1393,7 +1418,11 @@ main (int   argc,
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
 
+  /* Closing the clients' connections finishes in the main loop. */
   soup_server_disconnect (server);
+  end = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+  while (g_main_context_pending (NULL) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
   g_clear_object (&server);
   receiver_clear (&self);
   return 0;

@@ -440,11 +440,6 @@ sync_test_case_state (SchStore   *store,
 
 /* Keyring */
 
-struct _SyncKeyring {
-  GSubprocess *bus;
-  GSubprocess *daemon;
-};
-
 /* A private session bus; its address goes into the environment before
  * anything in this process connects. */
 static GSubprocess *
@@ -453,10 +448,13 @@ start_bus (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *address = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   GSubprocess *bus;
 
-  bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                          "dbus-daemon", "--session", "--nofork", "--print-address", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, sync_test_die_with_parent, NULL, NULL);
+  bus = g_subprocess_launcher_spawn (launcher, &error,
+                                     "dbus-daemon", "--session", "--nofork", "--print-address", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
   address = g_data_input_stream_read_line (out, NULL, NULL, &error);
@@ -487,10 +485,10 @@ secrets_on_bus (void)
   return has_owner;
 }
 
-SyncKeyring *
+void
 sync_keyring_start (const char *dir)
 {
-  SyncKeyring *self = g_new0 (SyncKeyring, 1);
+  static GSubprocess *bus, *daemon;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *runtime = g_build_filename (dir, "run", NULL);
@@ -501,22 +499,23 @@ sync_keyring_start (const char *dir)
   g_assert_cmpint (g_mkdir_with_parents (runtime, 0700), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (data, 0700), ==, 0);
 
-  self->bus = start_bus ();
+  g_assert_null (bus);
+  bus = start_bus ();
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                         G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, sync_test_die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "HOME", dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
   /* --unlock reads a login password (empty) from standard input; without a
    * prompter no login keyring is made, so tests store into the session
    * collection. */
-  self->daemon = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon", "--start",
-                                              "--foreground", "--components=secrets", "--unlock",
-                                              NULL);
+  daemon = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon", "--start",
+                                        "--foreground", "--components=secrets", "--unlock", NULL);
   g_assert_no_error (error);
-  in = g_subprocess_get_stdin_pipe (self->daemon);
+  in = g_subprocess_get_stdin_pipe (daemon);
   g_output_stream_close (in, NULL, &error);
   g_assert_no_error (error);
 
@@ -526,25 +525,5 @@ sync_keyring_start (const char *dir)
       g_assert_cmpint (g_get_monotonic_time (), <, end);
       g_usleep (20000);
     }
-
-  return self;
 }
 
-void
-sync_keyring_stop (SyncKeyring *self)
-{
-  g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-
-  /* The process must outlive its private bus. */
-  if (connection != NULL)
-    g_dbus_connection_set_exit_on_close (connection, FALSE);
-  g_subprocess_send_signal (self->daemon, SIGTERM);
-  g_subprocess_wait (self->daemon, NULL, NULL);
-  g_clear_object (&self->daemon);
-  secret_service_disconnect ();
-  g_subprocess_send_signal (self->bus, SIGTERM);
-  g_subprocess_wait (self->bus, NULL, NULL);
-  g_clear_object (&self->bus);
-  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
-  g_free (self);
-}

@@ -98,10 +98,11 @@ assert_reaches_state (Fixture      *fixture,
              sch_case_state_to_string (state));
 }
 
+/* Halted, and the calls that were on their way when it halted are back. */
 static gboolean
 is_halted (gpointer data)
 {
-  return sch_sync_engine_get_halted (data);
+  return sch_sync_engine_get_halted (data) && !sch_sync_engine_get_busy (data);
 }
 
 static gboolean
@@ -330,18 +331,16 @@ test_end_to_end (Fixture       *fixture,
   g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Zwyssigbergerova");
   g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 2, 70000, 7);
   g_autoptr(GPtrArray) supplement = sync_test_make_manifest (fixture->store, 1, 5000, 8);
+  g_autoptr(GDateTime) now = NULL;
   g_autoptr(GDateTime) later = NULL;
-  g_autofree char *keyring_dir = g_build_filename (fixture->dir, "keyring", NULL);
   g_autofree char *token = NULL;
   g_autofree char *supplement_id = NULL;
   g_autofree char *db_path = g_strdup (sch_store_get_path (fixture->store));
   g_autofree char *wal_path = g_strconcat (db_path, "-wal", NULL);
   Requested requested = { NULL, NULL };
-  SyncKeyring *keyring;
   SchCase *reloaded;
   guint purged = 0;
 
-  keyring = sync_keyring_start (keyring_dir);
   token = token_through_keyring (fixture->receiver->url);
   g_assert_cmpstr (token, ==, SYNC_TEST_TOKEN);
   g_object_set (fixture->engine, "token", token, NULL);
@@ -391,12 +390,13 @@ test_end_to_end (Fixture       *fixture,
   sch_sync_engine_stop (fixture->engine);
 
   /* Retention: not yet after 29 days, purged after 31. */
-  later = g_date_time_add_days (g_date_time_new_now_utc (), 29);
+  now = g_date_time_new_now_utc ();
+  later = g_date_time_add_days (now, 29);
   g_assert_true (sch_retention_run (fixture->store, 30, later, &purged, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (purged, ==, 0);
   g_clear_pointer (&later, g_date_time_unref);
-  later = g_date_time_add_days (g_date_time_new_now_utc (), 31);
+  later = g_date_time_add_days (now, 31);
   g_assert_true (sch_retention_run (fixture->store, 30, later, &purged, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (purged, ==, 1);
@@ -426,7 +426,6 @@ test_end_to_end (Fixture       *fixture,
 
   g_free (requested.uuid);
   g_free (requested.requested);
-  sync_keyring_stop (keyring);
 }
 
 /* Settings errors stop the batch */
@@ -633,6 +632,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *keyring_dir = NULL;
   int result;
 
   g_test_init (&argc, &argv, NULL);
@@ -640,6 +640,8 @@ main (int   argc,
   certs_dir = g_dir_make_tmp ("sch-sync-certs-XXXXXX", &error);
   g_assert_no_error (error);
   sync_test_make_certs (certs_dir);
+  keyring_dir = g_build_filename (certs_dir, "keyring", NULL);
+  sync_keyring_start (keyring_dir);
 
   g_test_add_func ("/sync/wire", test_wire);
   g_test_add_func ("/sync/queued-files-survive-sweep", test_queued_files_survive_sweep);

@@ -86,15 +86,22 @@ static const char * const kind_names[] = {
   "outbox o JOIN (SELECT case_uuid AS c, min(id) AS head FROM outbox" \
   "  WHERE state IN ('pending', 'failed') GROUP BY case_uuid) h ON o.id = h.head"
 
-gboolean
-sch_outbox_migrate (SchStore  *store,
-                    GError   **error)
+/* The calls due next and the queued cases, found without reading the
+ * finished calls that pile up over a day. */
+static const char schema_v5[] =
+  "CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE state = 'pending';"
+  "CREATE INDEX outbox_pending ON outbox (case_uuid) WHERE state = 'pending';";
+
+static gboolean
+migrate (SchStore    *store,
+         const char  *schema,
+         GError     **error)
 {
   sqlite3 *db = sch_store_get_db (store);
 
   g_return_val_if_fail (db != NULL, FALSE);
 
-  if (sqlite3_exec (db, schema_v4, NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec (db, schema, NULL, NULL, NULL) != SQLITE_OK)
     {
       g_set_error (error, SCH_STORE_ERROR, SCH_STORE_ERROR_FAILED,
                    _("The database could not be prepared for sending cases: %s."),
@@ -103,6 +110,20 @@ sch_outbox_migrate (SchStore  *store,
     }
 
   return TRUE;
+}
+
+gboolean
+sch_outbox_migrate (SchStore  *store,
+                    GError   **error)
+{
+  return migrate (store, schema_v4, error);
+}
+
+gboolean
+sch_outbox_migrate_indexes (SchStore  *store,
+                            GError   **error)
+{
+  return migrate (store, schema_v5, error);
 }
 
 /* Items */
@@ -487,15 +508,17 @@ sch_outbox_lease_due (SchStore    *store,
     return NULL;
 
   stmt = sch_sql_prepare (store,
-                  "SELECT " ITEM_COLUMNS " FROM " HEADS
+                  "SELECT " ITEM_COLUMNS " FROM outbox o INDEXED BY outbox_due"
                   " WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 AND o.leased_until <= ?1"
-                  " ORDER BY o.next_attempt_at, o.id LIMIT ?2",
+                  " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.case_uuid = o.case_uuid"
+                  "   AND p.id < o.id AND p.state IN ('pending', 'failed'))"
+                  " ORDER BY o.next_attempt_at, o.id",
                   error);
   if (stmt == NULL)
     goto fail;
 
+  /* Walks the due calls in order and stops after @max heads of cases. */
   sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, max + (busy != NULL ? g_hash_table_size (busy) : 0));
 
   while (items->len < max && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

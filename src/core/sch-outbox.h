@@ -2,7 +2,8 @@
  * each document, submit; supplements likewise), with its state on disk and a
  * lease instead of a "sending" flag, so a crash never leaves a case stuck.
  * Also the status history the office reports, the server's field errors of a
- * refused case, and the sync cursor. All in the store's database (schema v4). */
+ * refused case, and the sync cursor. All in the store's database (schema v4,
+ * its indexes v5). */
 #pragma once
 
 #include <gio/gio.h>
@@ -11,8 +12,9 @@
 
 G_BEGIN_DECLS
 
-/* Schema migration to version 4; runs inside the store's migration transaction. */
+/* Schema migrations to versions 4 and 5; run inside the store's migration transaction. */
 gboolean    sch_outbox_migrate          (SchStore *store, GError **error);
+gboolean    sch_outbox_migrate_indexes  (SchStore *store, GError **error);
 
 typedef enum {
   SCH_OUTBOX_CREATE,             /* POST /v1/cases */

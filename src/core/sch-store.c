@@ -158,6 +158,7 @@ static const Migration migrations[] = {
   migrate_v2,
   migrate_v3,
   sch_outbox_migrate,   /* v4: outbox, status history, sync state */
+  sch_outbox_migrate_indexes, /* v5: indexes for the calls due and the queued cases */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCH_STORE_SCHEMA_VERSION);

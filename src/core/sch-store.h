@@ -32,7 +32,7 @@ char      *sch_store_default_path (void);
 SchStore  *sch_store_open         (const char *path, GError **error);
 const char *sch_store_get_path    (SchStore *self);
 int        sch_store_get_schema_version (SchStore *self);
-#define SCH_STORE_SCHEMA_VERSION 4
+#define SCH_STORE_SCHEMA_VERSION 5
 
 /* Inserts a new draft case for @type_code and journals it. */
 SchCase   *sch_store_create_case  (SchStore *self, const char *type_code, GError **error);

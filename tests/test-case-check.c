@@ -6,6 +6,7 @@
 #include "sch-case-check.h"
 #include "sch-catalog.h"
 #include "sch-store-pages.h"
+#include "sch-wire.h"
 
 static SchCatalog *catalog;
 static GDate today;
@@ -19,6 +20,7 @@ valid_value (const SchField *field)
     case SCH_FIELD_CHOICE:
       return ((const SchChoice *) g_ptr_array_index (field->choices, 0))->value;
     case SCH_FIELD_COUNTRY:
+    case SCH_FIELD_NATIONALITY:
       return "IT";
     case SCH_FIELD_MUNICIPALITY:
       return "3203";
@@ -38,6 +40,7 @@ valid_value (const SchField *field)
     case SCH_VALIDATOR_POSTAL_CODE: return "9000";
     case SCH_VALIDATOR_MUNICIPALITY: return "3203";
     case SCH_VALIDATOR_COUNTRY: return "IT";
+    case SCH_VALIDATOR_NATIONALITY: return "IT";
     case SCH_VALIDATOR_DATE_OF_BIRTH: return "1990-05-14";
     case SCH_VALIDATOR_DATE: return "2025-03-01";
     case SCH_VALIDATOR_DATE_PAST: return "2020-01-15";
@@ -287,6 +290,67 @@ test_family_without_members (void)
   g_assert_nonnull (find_problem (problems, "family", 1, "official_name"));
 }
 
+/* The person's nationality as the migration office receives it. */
+static JsonObject *
+sent_nationality (SchCase *kase)
+{
+  SchWireOffice office = { 3203, "Anna Keller", "akeller" };
+  g_autoptr(GPtrArray) manifest = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = sch_wire_case_body (kase, &office, manifest, 0, &error);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *person;
+
+  g_assert_no_error (error);
+  root = json_from_string (g_bytes_get_data (body, NULL), &error);
+  g_assert_no_error (error);
+  person = json_object_get_object_member (json_node_get_object (root), "person");
+  return json_object_ref (json_object_get_object_member (person, "nationality"));
+}
+
+/* A stateless applicant, or one whose nationality is unknown, can be
+ * captured completely and is sent with the eCH-0011 nationality status. */
+static void
+test_nationality_status (void)
+{
+  g_autoptr(GPtrArray) types = captured_types ();
+  SchAppType *type = g_ptr_array_index (types, 0);
+  const SchField *field = sch_app_type_lookup_field (type, "person", "nationality");
+  g_autoptr(SchCase) kase = filled_case (type);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(JsonObject) nationality = NULL;
+
+  g_assert_nonnull (field);
+  g_assert_cmpint (field->kind, ==, SCH_FIELD_NATIONALITY);
+
+  nationality = sent_nationality (kase);
+  g_assert_cmpstr (json_object_get_string_member (nationality, "nationalityStatus"), ==, "2");
+  g_assert_true (json_object_has_member (nationality, "countries"));
+  g_clear_pointer (&nationality, json_object_unref);
+
+  sch_case_set_value (kase, "person", 0, "nationality", SCH_NATIONALITY_STATELESS);
+  problems = sch_case_check (kase, type, &today);
+  g_assert_cmpuint (problems->len, ==, 0);
+  nationality = sent_nationality (kase);
+  g_assert_cmpstr (json_object_get_string_member (nationality, "nationalityStatus"), ==, "1");
+  g_assert_false (json_object_has_member (nationality, "countries"));
+  g_clear_pointer (&nationality, json_object_unref);
+
+  sch_case_set_value (kase, "person", 0, "nationality", SCH_NATIONALITY_UNKNOWN);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  problems = sch_case_check (kase, type, &today);
+  g_assert_cmpuint (problems->len, ==, 0);
+  nationality = sent_nationality (kase);
+  g_assert_cmpstr (json_object_get_string_member (nationality, "nationalityStatus"), ==, "0");
+  g_assert_false (json_object_has_member (nationality, "countries"));
+
+  /* Empty is still "required", not "unknown". */
+  sch_case_set_value (kase, "person", 0, "nationality", NULL);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  problems = sch_case_check (kase, type, &today);
+  g_assert_nonnull (find_problem (problems, "person", 0, "nationality"));
+}
+
 static void
 test_choice_not_in_choices (void)
 {
@@ -381,6 +445,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/case-check/family-without-members", test_family_without_members);
   g_test_add_func ("/case-check/choice-not-in-choices", test_choice_not_in_choices);
   g_test_add_func ("/case-check/documents", test_documents);
+  g_test_add_func ("/case-check/nationality-status", test_nationality_status);
 
   result = g_test_run ();
   g_object_unref (catalog);

@@ -75,6 +75,7 @@ typed_value (const SchField *field, const char *group, guint index)
     case SCH_VALIDATOR_INTEGER: return "80";
     case SCH_VALIDATOR_MUNICIPALITY: return "3203";
     case SCH_VALIDATOR_COUNTRY: return "IT";
+    case SCH_VALIDATOR_NATIONALITY: return "IT";
     case SCH_VALIDATOR_NONE:
     case SCH_VALIDATOR_INVALID:
     case SCH_N_VALIDATORS:
@@ -130,6 +131,7 @@ picked_label (const SchField *field, const char *group, guint index)
         g_assert_not_reached ();
       }
     case SCH_FIELD_COUNTRY:
+    case SCH_FIELD_NATIONALITY:
       return g_strdup (sch_country_get_name (sch_refdata_lookup_country ("IT"), NULL));
     case SCH_FIELD_MUNICIPALITY:
       return g_strdup ("3203 St. Gallen");
@@ -639,6 +641,51 @@ test_mark_complete_and_reopen (void)
   rm_rf (dir);
 }
 
+/* A stateless applicant is picked at the top of the nationality list; the
+ * case is then complete without a country. */
+static void
+test_stateless (void)
+{
+  g_autofree char *dir = sch_test_ui_make_tmpdir ();
+  g_autoptr(SchStore) store = open_store (dir);
+  g_autoptr(SchAppType) type = first_captured_type ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchCase) kase = sch_store_create_case (store, sch_app_type_get_code (type), &error);
+  g_autoptr(SchCase) loaded = NULL;
+  GtkWidget *editor, *window, *input;
+  SchFieldRow *nationality;
+
+  g_assert_no_error (error);
+  window = show_editor (store, kase, type, &editor);
+  add_items (editor, type);
+  fill_all (editor);
+  mark_documents_to_follow (store, kase, type);
+
+  nationality = find_row (editor, "person", 0, "nationality");
+  g_assert_nonnull (nationality);
+  input = sch_field_row_get_input (nationality);
+  g_assert_true (GTK_IS_DROP_DOWN (input));
+  pick (GTK_DROP_DOWN (input), "Stateless");
+  /* Right below "no value chosen". */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (input)), ==, 1);
+  g_assert_null (sch_field_row_get_error (nationality));
+
+  g_assert_true (sch_test_ui_activate (editor, "editor.mark-complete", NULL));
+  sch_test_ui_wait (10);
+  g_assert_cmpint (sch_case_get_state (kase), ==, SCH_CASE_STATE_COMPLETE);
+
+  loaded = sch_store_load_case (store, sch_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sch_case_get_value (loaded, "person", 0, "nationality"), ==, SCH_NATIONALITY_STATELESS);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  sch_test_ui_wait (10);
+  g_clear_object (&kase);
+  g_clear_object (&loaded);
+  g_clear_object (&store);
+  rm_rf (dir);
+}
+
 static void
 test_remove_item (void)
 {
@@ -864,6 +911,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/editor/validation-messages", test_validation_messages);
   g_test_add_func ("/ui/editor/mark-complete-and-reopen", test_mark_complete_and_reopen);
   g_test_add_func ("/ui/editor/remove-item", test_remove_item);
+  g_test_add_func ("/ui/editor/stateless", test_stateless);
   g_test_add_func ("/ui/editor/save-failure", test_save_failure);
   g_test_add_func ("/ui/editor/autosave-sigkill", test_autosave_sigkill);
 

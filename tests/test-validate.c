@@ -320,6 +320,14 @@ test_country (void)
   assert_invalid (SCH_VALIDATOR_COUNTRY, "ITA", SCH_VALIDATE_ERROR_FORMAT);
   assert_invalid (SCH_VALIDATOR_COUNTRY, "I", SCH_VALIDATE_ERROR_FORMAT);
   assert_invalid (SCH_VALIDATOR_COUNTRY, "1T", SCH_VALIDATE_ERROR_FORMAT);
+  /* Only a nationality can be "stateless" or "unknown". */
+  assert_invalid (SCH_VALIDATOR_COUNTRY, "stateless", SCH_VALIDATE_ERROR_FORMAT);
+
+  assert_valid (SCH_VALIDATOR_NATIONALITY, "it", "IT");
+  assert_valid (SCH_VALIDATOR_NATIONALITY, "stateless", SCH_NATIONALITY_STATELESS);
+  assert_valid (SCH_VALIDATOR_NATIONALITY, " Unknown ", SCH_NATIONALITY_UNKNOWN);
+  assert_invalid (SCH_VALIDATOR_NATIONALITY, "XX", SCH_VALIDATE_ERROR_UNKNOWN);
+  assert_invalid (SCH_VALIDATOR_NATIONALITY, "staatenlos", SCH_VALIDATE_ERROR_FORMAT);
 
   italy = sch_refdata_lookup_country ("it");
   g_assert_nonnull (italy);

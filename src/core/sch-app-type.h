@@ -34,6 +34,7 @@ typedef enum {
   SCH_FIELD_COUNTRY,            /* ISO alpha-2, chosen from the country list */
   SCH_FIELD_MUNICIPALITY,       /* BFS number, chosen from the municipality list */
   SCH_FIELD_MULTILINE,
+  SCH_FIELD_NATIONALITY,        /* a country, or SCH_NATIONALITY_STATELESS / _UNKNOWN */
 } SchFieldKind;
 
 typedef struct {

@@ -141,6 +141,12 @@ sch_case_check_field (const SchField *field,
       if (!check_country (label, value, error))
         return FALSE;
       break;
+    case SCH_FIELD_NATIONALITY:
+      if (!g_str_equal (value, SCH_NATIONALITY_STATELESS) &&
+          !g_str_equal (value, SCH_NATIONALITY_UNKNOWN) &&
+          !check_country (label, value, error))
+        return FALSE;
+      break;
     case SCH_FIELD_MUNICIPALITY:
       if (!check_municipality (label, value, error))
         return FALSE;

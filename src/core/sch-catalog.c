@@ -46,6 +46,7 @@ static const char * const field_kinds[] = {
   [SCH_FIELD_COUNTRY] = "country",
   [SCH_FIELD_MUNICIPALITY] = "municipality",
   [SCH_FIELD_MULTILINE] = "multiline",
+  [SCH_FIELD_NATIONALITY] = "nationality",
 };
 
 static gboolean fail (LoadCtx          *ctx,
@@ -415,6 +416,8 @@ default_validator (SchFieldKind kind)
       return SCH_VALIDATOR_DATE;
     case SCH_FIELD_COUNTRY:
       return SCH_VALIDATOR_COUNTRY;
+    case SCH_FIELD_NATIONALITY:
+      return SCH_VALIDATOR_NATIONALITY;
     case SCH_FIELD_MUNICIPALITY:
       return SCH_VALIDATOR_MUNICIPALITY;
     case SCH_FIELD_TEXT:
@@ -450,7 +453,7 @@ parse_kind (LoadCtx      *ctx,
     g_autofree char *where = member_path (path, "kind");
 
     return fail (ctx, error, SCH_CATALOG_ERROR_INVALID, where,
-                 _("The kind “%s” is not known; use text, date, choice, country, municipality or multiline."),
+                 _("The kind “%s” is not known; use text, date, choice, country, nationality, municipality or multiline."),
                  name);
   }
 }

@@ -34,6 +34,7 @@ static const char * const validator_names[SCH_N_VALIDATORS] = {
   [SCH_VALIDATOR_POSTAL_CODE] = "postal-code",
   [SCH_VALIDATOR_MUNICIPALITY] = "municipality",
   [SCH_VALIDATOR_COUNTRY] = "country",
+  [SCH_VALIDATOR_NATIONALITY] = "nationality",
   [SCH_VALIDATOR_DATE_OF_BIRTH] = "date-of-birth",
   [SCH_VALIDATOR_DATE] = "date",
   [SCH_VALIDATOR_DATE_PAST] = "date-past",
@@ -678,6 +679,28 @@ sch_validate_country (const char  *field_label,
     }
 
   return succeed (normalized, g_steal_pointer (&code));
+}
+
+gboolean
+sch_validate_nationality (const char  *field_label,
+                          const char  *value,
+                          char       **normalized,
+                          GError     **error)
+{
+  g_autofree char *word = NULL;
+
+  g_return_val_if_fail (field_label != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (is_blank (value))
+    return succeed_empty (normalized);
+
+  word = g_ascii_strdown (value, -1);
+  g_strstrip (word);
+  if (g_str_equal (word, SCH_NATIONALITY_STATELESS) || g_str_equal (word, SCH_NATIONALITY_UNKNOWN))
+    return succeed (normalized, g_steal_pointer (&word));
+
+  return sch_validate_country (field_label, value, normalized, error);
 }
 
 gboolean
@@ -1385,6 +1408,8 @@ sch_validate (SchValidator   validator,
       return sch_validate_municipality (field_label, value, normalized, error);
     case SCH_VALIDATOR_COUNTRY:
       return sch_validate_country (field_label, value, normalized, error);
+    case SCH_VALIDATOR_NATIONALITY:
+      return sch_validate_nationality (field_label, value, normalized, error);
     case SCH_VALIDATOR_DATE_OF_BIRTH:
       return sch_validate_date_of_birth (field_label, value, today, normalized, error);
     case SCH_VALIDATOR_DATE:

@@ -42,6 +42,7 @@ typedef enum {
   SCH_VALIDATOR_PERMIT_CATEGORY, /* eCH-0006 code: 2, 4 or 6 digits from the list */
   SCH_VALIDATOR_PASSPORT_NUMBER, /* letters and digits, 5-20 */
   SCH_VALIDATOR_INTEGER,         /* non-negative whole number (workload %, salary CHF) */
+  SCH_VALIDATOR_NATIONALITY,     /* eCH-0011: a country, "stateless" or "unknown" */
   SCH_N_VALIDATORS
 } SchValidator;
 
@@ -73,6 +74,11 @@ gboolean sch_validate_uid           (const char *field_label, const char *value,
 gboolean sch_validate_postal_code   (const char *field_label, const char *value, char **normalized, GError **error);
 gboolean sch_validate_municipality  (const char *field_label, const char *value, char **normalized, GError **error);
 gboolean sch_validate_country       (const char *field_label, const char *value, char **normalized, GError **error);
+/* eCH-0011 nationality status: besides a country, a person can be stateless
+ * (status 1) or of unknown nationality (status 0). */
+#define SCH_NATIONALITY_STATELESS "stateless"
+#define SCH_NATIONALITY_UNKNOWN   "unknown"
+gboolean sch_validate_nationality   (const char *field_label, const char *value, char **normalized, GError **error);
 gboolean sch_validate_date_of_birth (const char *field_label, const char *value, const GDate *today, char **normalized, GError **error);
 gboolean sch_validate_date          (const char *field_label, const char *value, char **normalized, GError **error);
 gboolean sch_validate_date_past     (const char *field_label, const char *value, const GDate *today, char **normalized, GError **error);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "sch-refdata.h"
+#include "sch-validate.h"
 #include "sch-wire.h"
 
 typedef enum {
@@ -157,7 +158,12 @@ nationality_node (const char *iso2)
   JsonObject *object = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-  if (iso2 != NULL)
+  if (g_strcmp0 (iso2, SCH_NATIONALITY_STATELESS) == 0)
+    {
+      /* eCH-0011: "1" stateless, without countries. */
+      json_object_set_string_member (object, "nationalityStatus", "1");
+    }
+  else if (iso2 != NULL && g_strcmp0 (iso2, SCH_NATIONALITY_UNKNOWN) != 0)
     {
       JsonArray *countries = json_array_new ();
 

@@ -240,12 +240,22 @@ compare_country_keys (gconstpointer a, gconstpointer b)
 }
 
 static GtkWidget *
-make_country (SchFieldRow *self)
+make_country (SchFieldRow *self,
+              gboolean     with_status)
 {
   g_autoptr(GtkStringList) names = start_choices (self);
   g_autofree CountryKey *keys = NULL;
   const SchCountry *countries;
   guint n = 0;
+
+  /* First, so that a clerk finds them without knowing how they are sorted. */
+  if (with_status)
+    {
+      gtk_string_list_append (names, _("Stateless"));
+      g_ptr_array_add (self->codes, g_strdup (SCH_NATIONALITY_STATELESS));
+      gtk_string_list_append (names, _("Nationality unknown"));
+      g_ptr_array_add (self->codes, g_strdup (SCH_NATIONALITY_UNKNOWN));
+    }
 
   countries = sch_refdata_get_countries (&n);
   keys = g_new0 (CountryKey, MAX (n, 1));
@@ -300,7 +310,9 @@ make_input (SchFieldRow *self)
     case SCH_FIELD_CHOICE:
       return make_choice (self);
     case SCH_FIELD_COUNTRY:
-      return make_country (self);
+      return make_country (self, FALSE);
+    case SCH_FIELD_NATIONALITY:
+      return make_country (self, TRUE);
     case SCH_FIELD_MUNICIPALITY:
       return make_municipality (self);
     case SCH_FIELD_TEXT:

@@ -56,7 +56,7 @@ value_for (const SchField *field,
 {
   if (field->kind == SCH_FIELD_CHOICE)
     return ((SchChoice *) g_ptr_array_index (field->choices, field->choices->len > 1 ? 1 : 0))->value;
-  if (field->kind == SCH_FIELD_COUNTRY)
+  if (field->kind == SCH_FIELD_COUNTRY || field->kind == SCH_FIELD_NATIONALITY)
     return "IT";
   if (field->kind == SCH_FIELD_MUNICIPALITY)
     return "3340";

@@ -128,6 +128,13 @@ format_value (const SchField *field,
     case SCH_FIELD_COUNTRY:
       country = sch_refdata_lookup_country (value);
       return g_strdup (country != NULL ? sch_country_get_name (country, lang) : value);
+    case SCH_FIELD_NATIONALITY:
+      if (g_str_equal (value, SCH_NATIONALITY_STATELESS))
+        return g_strdup (sch_print_text ("nationality.stateless", lang));
+      if (g_str_equal (value, SCH_NATIONALITY_UNKNOWN))
+        return g_strdup (sch_print_text ("nationality.unknown", lang));
+      country = sch_refdata_lookup_country (value);
+      return g_strdup (country != NULL ? sch_country_get_name (country, lang) : value);
     case SCH_FIELD_MUNICIPALITY:
       return format_municipality (value);
     case SCH_FIELD_TEXT:
@@ -360,14 +367,47 @@ add_documents (SchPrintLayout *layout,
     sch_print_layout_add_paragraph (layout, sch_print_text ("receipt.none", lang));
 }
 
+static gboolean
+is_set (const char *text)
+{
+  return text != NULL && text[0] != '\0';
+}
+
+/* Whom to ask about the case: "Office (phone · e-mail)"; NULL when the
+ * preferences name neither the office nor a contact. */
 static char *
 office_contact (const SchPrintContext *context)
 {
-  const char *name = context->office_name != NULL ? context->office_name : "";
+  if (!is_set (context->office_contact))
+    return is_set (context->office_name) ? g_strdup (context->office_name) : NULL;
+  if (!is_set (context->office_name))
+    return g_strdup (context->office_contact);
+  return g_strdup_printf ("%s (%s)", context->office_name, context->office_contact);
+}
 
-  if (context->office_contact == NULL || context->office_contact[0] == '\0')
-    return g_strdup (name);
-  return g_strdup_printf ("%s (%s)", name, context->office_contact);
+/* How to ask about the case, quoting what the office can look up: the
+ * migration office's reference once known, else the short case id printed
+ * in the header (a whole uuid would wrap and be misread on the phone). */
+static char *
+status_text (const SchPrintContext *context,
+             const char            *quoted)
+{
+  g_autofree char *contact = office_contact (context);
+
+  if (contact == NULL)
+    return sch_print_text_expand ("receipt.status_text_no_office", context->lang, "case", quoted, NULL);
+  return sch_print_text_expand ("receipt.status_text", context->lang, "office", contact, "case", quoted, NULL);
+}
+
+static void
+add_fee (SchPrintLayout *layout,
+         guint           rappen,
+         const char     *lang)
+{
+  g_autofree char *fee = sch_print_format_fee (rappen);
+
+  sch_print_layout_add_heading (layout, sch_print_text ("receipt.fee", lang));
+  sch_print_layout_add_field (layout, sch_print_text ("receipt.amount", lang), fee);
 }
 
 SchPrintDocument *
@@ -387,8 +427,7 @@ sch_print_document_new_receipt (SchAppType            *type,
   g_autofree char *date = NULL;
   g_autofree char *time = NULL;
   g_autofree char *applicant = NULL;
-  g_autofree char *fee = NULL;
-  g_autofree char *contact = NULL;
+  g_autofree char *short_id = NULL;
   g_autofree char *status = NULL;
 
   g_return_val_if_fail (SCH_IS_APP_TYPE (type), NULL);
@@ -412,17 +451,18 @@ sch_print_document_new_receipt (SchAppType            *type,
   applicant = sch_case_dup_display_name (kase);
   reference = sch_case_get_reference (kase) != NULL ? sch_case_get_reference (kase)
                                                      : context->migration_reference;
+  short_id = g_strndup (sch_case_get_uuid (kase), SCH_PRINT_SHORT_ID_LENGTH);
 
   sch_print_layout_add_heading (layout, sch_print_text ("receipt.details", lang));
   sch_print_layout_add_field (layout, sch_print_text ("receipt.type", lang), subtitle);
   if (applicant != NULL)
     sch_print_layout_add_field (layout, sch_print_text ("receipt.applicant", lang), applicant);
-  sch_print_layout_add_field (layout, sch_print_text ("common.case", lang), sch_case_get_uuid (kase));
-  if (reference != NULL && reference[0] != '\0')
+  sch_print_layout_add_field (layout, sch_print_text ("common.case", lang), short_id);
+  if (is_set (reference))
     sch_print_layout_add_field (layout, sch_print_text ("receipt.reference", lang), reference);
   sch_print_layout_add_field (layout, sch_print_text ("receipt.received_at", lang), received);
-  sch_print_layout_add_field (layout, sch_print_text ("common.office", lang),
-                              context->office_name != NULL ? context->office_name : "");
+  if (is_set (context->office_name))
+    sch_print_layout_add_field (layout, sch_print_text ("common.office", lang), context->office_name);
   if (context->clerk != NULL)
     sch_print_layout_add_field (layout, sch_print_text ("receipt.clerk", lang), context->clerk);
 
@@ -434,14 +474,10 @@ sch_print_document_new_receipt (SchAppType            *type,
   for (guint i = 0; i < signers->len; i++)
     sch_print_layout_add_bullet (layout, sch_print_signer_label (g_array_index (signers, SchSigner, i), lang));
 
-  fee = sch_print_format_fee (sch_app_type_get_fee (type));
-  sch_print_layout_add_heading (layout, sch_print_text ("receipt.fee", lang));
-  sch_print_layout_add_field (layout, sch_print_text ("receipt.fee", lang), fee);
+  add_fee (layout, sch_app_type_get_fee (type), lang);
   sch_print_layout_add_paragraph (layout, sch_print_text ("receipt.fee_note", lang));
 
-  contact = office_contact (context);
-  status = sch_print_text_expand ("receipt.status_text", lang,
-                                  "office", contact, "case", sch_case_get_uuid (kase), NULL);
+  status = status_text (context, is_set (reference) ? reference : short_id);
   sch_print_layout_add_heading (layout, sch_print_text ("receipt.status", lang));
   sch_print_layout_add_paragraph (layout, status);
 
@@ -458,7 +494,6 @@ sch_print_document_new_info_sheet (SchAppType            *type,
   SchPrintLayout *layout;
   GPtrArray *slots;
   GArray *signers;
-  g_autofree char *fee = NULL;
 
   g_return_val_if_fail (SCH_IS_APP_TYPE (type), NULL);
   g_return_val_if_fail (context != NULL && context->now != NULL, NULL);
@@ -505,11 +540,7 @@ sch_print_document_new_info_sheet (SchAppType            *type,
     sch_print_layout_add_bullet (layout, sch_print_signer_label (g_array_index (signers, SchSigner, i), lang));
 
   if (sch_app_type_get_fee (type) > 0)
-    {
-      fee = sch_print_format_fee (sch_app_type_get_fee (type));
-      sch_print_layout_add_heading (layout, sch_print_text ("receipt.fee", lang));
-      sch_print_layout_add_field (layout, sch_print_text ("receipt.fee", lang), fee);
-    }
+    add_fee (layout, sch_app_type_get_fee (type), lang);
 
   return document_new (layout, subtitle, context);
 }

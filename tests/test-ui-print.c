@@ -846,7 +846,7 @@ test_signed_form_other_case (void)
 static void
 test_signed_form_damaged (void)
 {
-  g_autofree char *payload = g_strdup_printf ("SCH1|%s|form|1|2|00000000", case_a);
+  g_autofree char *payload = g_strdup_printf ("SCH2|%s|form|1|2|1|00000000", case_a);
   g_autoptr(SchSignedFormIntake) intake = NULL;
   g_autoptr(GPtrArray) pages = NULL;
   g_autofree char *path = NULL;

@@ -10,6 +10,7 @@ sch_print_context_new (void)
   SchPrintContext *context = g_new0 (SchPrintContext, 1);
 
   context->lang = g_strdup ("de");
+  context->printout = 1;
   context->now = g_date_time_new_now_local ();
   return context;
 }
@@ -30,6 +31,7 @@ sch_print_context_copy (const SchPrintContext *context)
   copy->lang = g_strdup (context->lang);
   copy->now = context->now != NULL ? g_date_time_ref (context->now) : NULL;
   copy->migration_reference = g_strdup (context->migration_reference);
+  copy->printout = context->printout;
   return copy;
 }
 

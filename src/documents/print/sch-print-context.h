@@ -16,9 +16,10 @@ typedef struct {
   char       *lang;                /* print language: "de", "fr", "it" (or "en") */
   GDateTime  *now;                 /* printing time; also the PDF creation date */
   char       *migration_reference; /* the migration office's reference, if known; may be NULL */
+  guint       printout;            /* the case's print run, 1 for the first; in every QR code */
 } SchPrintContext;
 
-/* Language "de", time now, everything else empty. */
+/* Language "de", time now, printout 1, everything else empty. */
 SchPrintContext *sch_print_context_new  (void);
 SchPrintContext *sch_print_context_copy (const SchPrintContext *context);
 void             sch_print_context_free (SchPrintContext *context);

@@ -24,7 +24,8 @@
 #define HEADING_PADDING 3.0
 #define BULLET_INDENT (5 * MM)
 #define SIGNATURE_HEIGHT (34 * MM)
-#define SHORT_ID_LENGTH 8
+/* Line positions are sums of pango units: equal within this much. */
+#define LINE_EPSILON 0.01
 
 #define FONT_FAMILY "DejaVu Sans"
 
@@ -179,7 +180,7 @@ build_furniture (SchPrintLayout *self,
   g_autofree char *printed = NULL;
   g_autofree char *now = format_now (self->context);
   g_autofree char *short_id = g_utf8_substring (self->qr_id, 0,
-                                                MIN (SHORT_ID_LENGTH, g_utf8_strlen (self->qr_id, -1)));
+                                                MIN (SCH_PRINT_SHORT_ID_LENGTH, g_utf8_strlen (self->qr_id, -1)));
   g_autofree char *full_id = NULL;
   double letterhead_width = CONTENT_WIDTH - QR_SIZE - 40 * MM;
 
@@ -201,7 +202,11 @@ build_furniture (SchPrintLayout *self,
     {
       self->id_label = make_layout (self, sch_print_text ("common.case", lang), 7.5, PANGO_WEIGHT_NORMAL, 0);
       self->id_short = make_layout (self, short_id, 13, PANGO_WEIGHT_BOLD, 0);
-      full_id = g_strdup_printf ("%s %s", sch_print_text ("common.case", lang), self->qr_id);
+      g_autofree char *number = g_strdup_printf ("%u", self->context->printout);
+      g_autofree char *printout = sch_print_text_expand ("common.printout", lang, "n", number, NULL);
+
+      /* The printout tells a clerk which of several prints a sheet is from. */
+      full_id = g_strdup_printf ("%s %s · %s", sch_print_text ("common.case", lang), self->qr_id, printout);
     }
 
   printed = sch_print_text_expand ("common.printed", lang,
@@ -681,12 +686,8 @@ draw_header (SchPrintLayout  *self,
              guint            page,
              GError         **error)
 {
-  const char *lang = self->context->lang;
-  g_autofree char *payload = sch_qr_payload_new (self->qr_id, self->role, page + 1, self->n_pages);
-  g_autofree char *page_text = NULL;
-  g_autofree char *page_number = g_strdup_printf ("%u", page + 1);
-  g_autofree char *page_count = g_strdup_printf ("%u", self->n_pages);
-  g_autoptr(PangoLayout) page_layout = NULL;
+  g_autofree char *payload = sch_qr_payload_new (self->qr_id, self->role, page + 1, self->n_pages,
+                                                 self->context->printout);
   double qr_x = SCH_PRINT_PAGE_WIDTH - MARGIN_X - QR_SIZE;
   double id_right = qr_x - 2 * MM;
   double rule_y = MARGIN_TOP + MAX (layout_height (self->office), QR_SIZE) + 2 * MM;
@@ -701,23 +702,17 @@ draw_header (SchPrintLayout  *self,
   show_layout (cr, self->office, MARGIN_X, MARGIN_TOP);
   cairo_tag_end (cr, "P");
 
-  page_text = sch_print_text_expand ("common.page", lang, "page", page_number, "pages", page_count, NULL);
-  page_layout = make_layout (self, page_text, 7.5, PANGO_WEIGHT_NORMAL, 0);
-
-  /* The short case id beside the code, for a clerk reading it by eye. */
-  y = MARGIN_TOP + (QR_SIZE - layout_height (page_layout)) / 2;
+  /* The short case id beside the code, for a clerk reading it by eye; the
+   * page number is in the footer only. */
   if (self->id_short != NULL)
     {
-      y -= (layout_height (self->id_label) + layout_height (self->id_short)) / 2;
+      y = MARGIN_TOP + (QR_SIZE - layout_height (self->id_label) - layout_height (self->id_short)) / 2;
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
       show_layout (cr, self->id_label, id_right - layout_width (self->id_label), y);
       y += layout_height (self->id_label);
       cairo_set_source_rgb (cr, 0, 0, 0);
       show_layout (cr, self->id_short, id_right - layout_width (self->id_short), y);
-      y += layout_height (self->id_short);
     }
-  cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-  show_layout (cr, page_layout, id_right - layout_width (page_layout), y);
 
   hairline (cr, MARGIN_X, rule_y, SCH_PRINT_PAGE_WIDTH - MARGIN_X, rule_y, 1.2, 0.0);
 
@@ -843,6 +838,68 @@ draw_block (Block   *block,
     }
 }
 
+/* Draws the lines of @layout (whose top is at @y) that start within
+ * [@from, @to) of the layout: each line of a split block is drawn on
+ * exactly one page, so that its text is there once for search, copy and
+ * screen readers. */
+static void
+show_lines (cairo_t     *cr,
+            PangoLayout *layout,
+            double       x,
+            double       y,
+            double       from,
+            double       to)
+{
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+
+  do
+    {
+      PangoRectangle rect;
+      double top, baseline;
+
+      pango_layout_iter_get_line_extents (iter, NULL, &rect);
+      top = (double) rect.y / PANGO_SCALE;
+      if (top < from - LINE_EPSILON || top >= to - LINE_EPSILON)
+        continue;
+
+      baseline = (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE;
+      cairo_move_to (cr, x + (double) rect.x / PANGO_SCALE, y + baseline);
+      pango_cairo_show_layout_line (cr, pango_layout_iter_get_line_readonly (iter));
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+}
+
+/* The part [@from, @to) of a block split over pages (a field, paragraph
+ * or bullet), its top at @top: the label or bullet mark with the first
+ * part, the rule under a field with the last. */
+static void
+draw_slice (Block   *block,
+            cairo_t *cr,
+            double   x,
+            double   top,
+            double   from,
+            double   to)
+{
+  double y = top - from;   /* where the whole block's top would be */
+
+  g_assert (block->splittable);
+
+  if (from <= 0 && block->kind == BLOCK_FIELD)
+    {
+      cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+      show_layout (cr, block->label, x, y + ROW_PADDING + 1);
+    }
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  if (from <= 0 && block->kind == BLOCK_BULLET)
+    show_layout (cr, block->label, x + 1 * MM, y + block->text_y);
+
+  show_lines (cr, block->text, x + block->text_x, y + block->text_y, from - block->text_y, to - block->text_y);
+
+  if (to >= block->height && block->kind == BLOCK_FIELD)
+    hairline (cr, x, y + block->height, x + CONTENT_WIDTH, y + block->height, 0.3, 0.8);
+}
+
 gboolean
 sch_print_layout_draw_page (SchPrintLayout  *self,
                             cairo_t         *cr,
@@ -872,12 +929,9 @@ sch_print_layout_draw_page (SchPrintLayout  *self,
 
       cairo_save (cr);
       if (p->from > 0 || p->to < p->block->height)
-        {
-          /* A slice of a tall block: show only its lines. */
-          cairo_rectangle (cr, MARGIN_X - 1, top, CONTENT_WIDTH + 2, p->to - p->from);
-          cairo_clip (cr);
-        }
-      draw_block (p->block, cr, MARGIN_X, top - p->from);
+        draw_slice (p->block, cr, MARGIN_X, top, p->from, p->to);
+      else
+        draw_block (p->block, cr, MARGIN_X, top);
       cairo_restore (cr);
     }
 

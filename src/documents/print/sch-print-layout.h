@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 #define SCH_PRINT_PAGE_WIDTH  (210.0 * 72.0 / 25.4)
 #define SCH_PRINT_PAGE_HEIGHT (297.0 * 72.0 / 25.4)
+/* The case id as printed beside the QR code and quoted on the receipt. */
+#define SCH_PRINT_SHORT_ID_LENGTH 8
 
 typedef struct _SchPrintLayout SchPrintLayout;
 

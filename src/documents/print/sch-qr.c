@@ -10,11 +10,13 @@
 
 #include "sch-qr.h"
 
-#define PAYLOAD_MAGIC "SCH1"
+#define PAYLOAD_MAGIC "SCH2"
+#define PAYLOAD_FIELDS 7
 #define CHECK_LENGTH 8
 #define QUIET_ZONE 4
-/* Limits that keep a parsed page number sane and zbar's buffers bounded. */
+/* Limits that keep a parsed number sane and zbar's buffers bounded. */
 #define MAX_PAGES 9999
+#define MAX_PRINTOUTS 99999
 #define MAX_IMAGE_SIDE 20000
 
 G_DEFINE_QUARK (sch-qr-error-quark, sch_qr_error)
@@ -72,7 +74,8 @@ char *
 sch_qr_payload_new (const char *case_uuid,
                     SchQrRole   role,
                     guint       page,
-                    guint       n_pages)
+                    guint       n_pages,
+                    guint       printout)
 {
   g_autofree char *body = NULL;
   g_autofree char *check = NULL;
@@ -80,19 +83,21 @@ sch_qr_payload_new (const char *case_uuid,
   g_return_val_if_fail (case_uuid != NULL && strchr (case_uuid, '|') == NULL, NULL);
   g_return_val_if_fail (role < G_N_ELEMENTS (role_names), NULL);
   g_return_val_if_fail (page >= 1 && page <= n_pages && n_pages <= MAX_PAGES, NULL);
+  g_return_val_if_fail (printout >= 1 && printout <= MAX_PRINTOUTS, NULL);
 
-  body = g_strdup_printf (PAYLOAD_MAGIC "|%s|%s|%u|%u", case_uuid, role_names[role], page, n_pages);
+  body = g_strdup_printf (PAYLOAD_MAGIC "|%s|%s|%u|%u|%u", case_uuid, role_names[role], page, n_pages, printout);
   check = compute_check (body, strlen (body));
   return g_strdup_printf ("%s|%s", body, check);
 }
 
 static gboolean
 parse_count (const char *text,
+             guint       max,
              guint      *out)
 {
   guint64 value;
 
-  if (!g_ascii_string_to_unsigned (text, 10, 1, MAX_PAGES, &value, NULL))
+  if (!g_ascii_string_to_unsigned (text, 10, 1, max, &value, NULL))
     return FALSE;
   *out = (guint) value;
   return TRUE;
@@ -123,10 +128,11 @@ sch_qr_payload_parse (const char *payload,
     return g_steal_pointer (&code);
 
   parts = g_strsplit (text, "|", -1);
-  if (g_strv_length (parts) != 6 || parts[1][0] == '\0' ||
+  if (g_strv_length (parts) != PAYLOAD_FIELDS || parts[1][0] == '\0' ||
       !sch_qr_role_from_string (parts[2], &code->role) ||
-      !parse_count (parts[3], &code->page) ||
-      !parse_count (parts[4], &code->n_pages) ||
+      !parse_count (parts[3], MAX_PAGES, &code->page) ||
+      !parse_count (parts[4], MAX_PAGES, &code->n_pages) ||
+      !parse_count (parts[5], MAX_PRINTOUTS, &code->printout) ||
       code->page > code->n_pages)
     return g_steal_pointer (&code);
 

@@ -1,9 +1,12 @@
 /* QR codes on printed pages: what they hold, drawing them, reading them back.
  *
- * Payload: "SCH1|<case uuid>|<role>|<page>|<of>|<check>", where <check> is
- * the first 8 hex digits of the SHA-256 of everything before the last "|".
- * A code that reads as SCH1 but whose check does not match was misread or
- * altered: it is reported as damaged and never as a case. */
+ * Payload: "SCH2|<case uuid>|<role>|<page>|<of>|<printout>|<check>", where
+ * <printout> numbers the case's print runs (a reprint in another language
+ * may have another page count, so pages of two printouts never make one
+ * form) and <check> is the first 8 hex digits of the SHA-256 of everything
+ * before the last "|". A code that reads as SCH2 but whose check does not
+ * match was misread or altered: it is reported as damaged and never as a
+ * case. */
 #pragma once
 
 #include <cairo.h>
@@ -37,6 +40,7 @@ typedef struct {
   SchQrRole    role;
   guint        page;            /* 1-based */
   guint        n_pages;
+  guint        printout;        /* the print run, 1-based */
 } SchQrCode;
 
 void        sch_qr_code_free        (SchQrCode *code);
@@ -45,7 +49,8 @@ const char *sch_qr_role_to_string   (SchQrRole role);   /* "form", "receipt", "i
 gboolean    sch_qr_role_from_string (const char *name, SchQrRole *role);
 
 /* The payload for one page, with its check. */
-char       *sch_qr_payload_new      (const char *case_uuid, SchQrRole role, guint page, guint n_pages);
+char       *sch_qr_payload_new      (const char *case_uuid, SchQrRole role, guint page, guint n_pages,
+                                     guint printout);
 /* Parses a payload read from a code; a code that is not Schalter's gives
  * SCH_QR_STATUS_FOREIGN, a wrong check SCH_QR_STATUS_DAMAGED. */
 SchQrCode  *sch_qr_payload_parse    (const char *payload, gsize length);

@@ -30,7 +30,7 @@ static const char schema[] =
   "  workstation TEXT NOT NULL, body BLOB NOT NULL, body_sha256 TEXT NOT NULL,"
   "  answer TEXT NOT NULL, status TEXT NOT NULL, requested TEXT NOT NULL DEFAULT '[]',"
   "  created_at TEXT NOT NULL, submitted_at TEXT,"
-  "  created_count INTEGER NOT NULL DEFAULT 1);"
+  "  replays INTEGER NOT NULL DEFAULT 0);"
   "CREATE TABLE IF NOT EXISTS supplements ("
   "  case_uuid TEXT NOT NULL REFERENCES cases (uuid), id TEXT NOT NULL,"
   "  body_sha256 TEXT NOT NULL, answer TEXT NOT NULL, submitted_at TEXT,"
@@ -45,7 +45,15 @@ static const char schema[] =
   "  case_uuid TEXT NOT NULL REFERENCES cases (uuid), status TEXT NOT NULL,"
   "  at TEXT NOT NULL, note TEXT, requested TEXT NOT NULL DEFAULT '[]');"
   "CREATE TABLE IF NOT EXISTS reference_counters ("
-  "  year INTEGER PRIMARY KEY, last INTEGER NOT NULL);";
+  "  year INTEGER PRIMARY KEY, last INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS stats ("
+  "  name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+
+/* The names of RcvStat, in GET /admin/stats and the stats table. */
+static const char * const stat_names[] = {
+  "requests", "failures", "resets", "uploadsInterrupted", "stalls", "creations", "replays",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (stat_names) == RCV_N_STATS);
 
 void
 rcv_document_free (RcvDocument *doc)
@@ -154,6 +162,21 @@ rollback (RcvStore  *self,
   return result;
 }
 
+/* Data folders of receivers before the replay count: the column is added. */
+static gboolean
+add_replays_column (RcvStore  *self,
+                    GError   **error)
+{
+  sqlite3_stmt *probe = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT replays FROM cases", -1, &probe, NULL) == SQLITE_OK)
+    {
+      sqlite3_finalize (probe);
+      return TRUE;
+    }
+  return exec_sql (self, "ALTER TABLE cases ADD COLUMN replays INTEGER NOT NULL DEFAULT 0", error);
+}
+
 RcvStore *
 rcv_store_open (const char  *dir,
                 GError     **error)
@@ -177,7 +200,7 @@ rcv_store_open (const char  *dir,
       return NULL;
     }
   sqlite3_busy_timeout (self->db, 5000);
-  if (!exec_sql (self, schema, error))
+  if (!exec_sql (self, schema, error) || !add_replays_column (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -309,6 +332,26 @@ check_replay (RcvStore     *self,
   return RCV_REPLAYED;
 }
 
+/* The same case sent again: the answer was lost on its way to the client. */
+static RcvResult
+count_replay (RcvStore     *self,
+              const char   *uuid,
+              char        **answer,
+              GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "UPDATE cases SET replays = replays + 1 WHERE uuid = ?",
+                                          error);
+
+  if (stmt != NULL)
+    bind_text (stmt, 1, uuid);
+  if (stmt == NULL || !step_done (self, stmt, error) || !commit (self, error))
+    {
+      g_clear_pointer (answer, g_free);
+      return rollback (self, RCV_ERROR);
+    }
+  return RCV_REPLAYED;
+}
+
 static gint64
 next_reference_number (RcvStore  *self,
                        int        year,
@@ -355,6 +398,8 @@ rcv_store_create_case (RcvStore    *self,
 
   result = check_replay (self, "SELECT body_sha256, answer FROM cases WHERE uuid = ?",
                          uuid, NULL, body_sha, answer, error);
+  if (result == RCV_REPLAYED)
+    return count_replay (self, uuid, answer, error);
   if (result != RCV_OK)
     return rollback (self, result);
 
@@ -1108,7 +1153,7 @@ rcv_store_list_cases (RcvStore  *self,
   int rc;
 
   stmt = prepare (self,
-                  "SELECT uuid, reference, status, created_count FROM cases ORDER BY rowid",
+                  "SELECT uuid, reference, status, replays, body_sha256 FROM cases ORDER BY rowid",
                   error);
   if (stmt == NULL)
     return NULL;
@@ -1120,8 +1165,9 @@ rcv_store_list_cases (RcvStore  *self,
       add_nullable_string (builder, "uuid", column_text (stmt, 0));
       add_nullable_string (builder, "reference", column_text (stmt, 1));
       add_nullable_string (builder, "status", column_text (stmt, 2));
-      json_builder_set_member_name (builder, "createdCount");
+      json_builder_set_member_name (builder, "replays");
       json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 3));
+      add_nullable_string (builder, "bodySha256", column_text (stmt, 4));
       if (!add_documents_array (self, builder, column_text (stmt, 0), TRUE, error))
         return NULL;
       json_builder_end_object (builder);
@@ -1132,5 +1178,70 @@ rcv_store_list_cases (RcvStore  *self,
       sql_error (self, error);
       return NULL;
     }
+  return json_builder_get_root (builder);
+}
+
+gboolean
+rcv_store_load_stats (RcvStore  *self,
+                      RcvStats  *stats,
+                      GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT value FROM stats WHERE name = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (stat_names); i++)
+    {
+      int rc;
+
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, stat_names[i]);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sql_error (self, error);
+      stats->counts[i] = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+    }
+  return TRUE;
+}
+
+gboolean
+rcv_store_save_stats (RcvStore        *self,
+                      const RcvStats  *stats,
+                      GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (!begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "INSERT OR REPLACE INTO stats (name, value) VALUES (?, ?)", error);
+  ok = stmt != NULL;
+  for (gsize i = 0; ok && i < G_N_ELEMENTS (stat_names); i++)
+    {
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, stat_names[i]);
+      sqlite3_bind_int64 (stmt, 2, stats->counts[i]);
+      ok = step_done (self, stmt, error);
+    }
+  if (!ok)
+    {
+      rollback (self, RCV_ERROR);
+      return FALSE;
+    }
+  return commit (self, error);
+}
+
+JsonNode *
+rcv_stats_to_json (const RcvStats *stats)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  for (gsize i = 0; i < G_N_ELEMENTS (stat_names); i++)
+    {
+      json_builder_set_member_name (builder, stat_names[i]);
+      json_builder_add_int_value (builder, stats->counts[i]);
+    }
+  json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

@@ -29,6 +29,23 @@ typedef enum {
   RCV_INVALID_CURSOR,
 } RcvResult;
 
+/* What the receiver saw, for tests that must know their faults happened
+ * (GET /admin/stats). Kept across restarts. */
+typedef enum {
+  RCV_STAT_REQUESTS,             /* /v1/ requests */
+  RCV_STAT_FAILURES,             /* answered 500 or 503 by fault injection */
+  RCV_STAT_RESETS,               /* connections dropped by fault injection */
+  RCV_STAT_UPLOADS_INTERRUPTED,  /* of those, uploads dropped before all their bytes arrived */
+  RCV_STAT_STALLS,               /* requests held without an answer */
+  RCV_STAT_CREATIONS,            /* cases created */
+  RCV_STAT_REPLAYS,              /* case or supplement creations answered as replays */
+  RCV_N_STATS
+} RcvStat;
+
+typedef struct {
+  gint64 counts[RCV_N_STATS];
+} RcvStats;
+
 typedef struct {
   char   *slot;
   char   *media_type;
@@ -102,6 +119,14 @@ RcvResult    rcv_store_set_status       (RcvStore    *self,
                                          GError     **error);
 JsonNode    *rcv_store_list_cases       (RcvStore    *self,
                                          GError     **error);
+
+gboolean     rcv_store_load_stats       (RcvStore        *self,
+                                         RcvStats        *stats,
+                                         GError         **error);
+gboolean     rcv_store_save_stats       (RcvStore        *self,
+                                         const RcvStats  *stats,
+                                         GError         **error);
+JsonNode    *rcv_stats_to_json          (const RcvStats  *stats);
 
 char        *rcv_now_string             (void);
 

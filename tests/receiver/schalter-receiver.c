@@ -27,6 +27,7 @@
 #define MAX_DOCUMENTS 50
 #define MAX_CHANGES 1000
 #define SLOW_BODY_BYTES_PER_SECOND (256 * 1024)
+#define MAX_LOGGED_REQUESTS 10000
 #define PROBLEM_BASE "https://schalter.example/problems/"
 
 typedef struct
@@ -41,9 +42,14 @@ typedef struct
   double      reset_rate;
   double      stall_rate;
   int         stall_seconds;
+  int         fail_status;    /* 500 or 503; 0: either */
+  int         retry_after;    /* seconds; -1: half of the failures with 1 */
   gboolean    slow_body;
   GRand      *rand;
   JsonObject *reject_next;
+  RcvStats    stats;
+  GPtrArray  *request_log;    /* JsonObject: the latest /v1/ requests */
+  gint64      started;        /* monotonic µs */
 } Receiver;
 
 typedef enum
@@ -60,6 +66,8 @@ typedef enum
   ROUTE_ADMIN_STATUS,
   ROUTE_ADMIN_CASES,
   ROUTE_ADMIN_REJECT,
+  ROUTE_ADMIN_STATS,
+  ROUTE_ADMIN_REQUESTS,
 } Route;
 
 static const struct
@@ -79,6 +87,8 @@ static const struct
   { "POST", "/admin/cases/*/status", ROUTE_ADMIN_STATUS },
   { "GET", "/admin/cases", ROUTE_ADMIN_CASES },
   { "POST", "/admin/reject-next", ROUTE_ADMIN_REJECT },
+  { "GET", "/admin/stats", ROUTE_ADMIN_STATS },
+  { "GET", "/admin/requests", ROUTE_ADMIN_REQUESTS },
 };
 
 typedef enum
@@ -252,6 +262,9 @@ static void
 respond_fault (SoupServerMessage *msg,
                Request           *req)
 {
+  Receiver *self = req->receiver;
+
+  self->stats.counts[RCV_STAT_FAILURES]++;
   if (req->fault_status == SOUP_STATUS_SERVICE_UNAVAILABLE)
     respond_problem (msg, req->fault_status, "unavailable",
                      "The service is unavailable.", "Try again later.");
@@ -259,8 +272,12 @@ respond_fault (SoupServerMessage *msg,
     respond_problem (msg, req->fault_status, "server-error",
                      "The server failed.", "An injected failure.");
   if (req->fault_retry_after)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "Retry-After", "1");
+    {
+      g_autofree char *seconds = g_strdup_printf ("%d", MAX (self->retry_after, 1));
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+    }
 }
 
 static void
@@ -272,9 +289,13 @@ choose_fault (Receiver *self,
   if (roll < self->fail_rate)
     {
       req->fault = g_rand_boolean (self->rand) ? FAULT_FAIL_EARLY : FAULT_FAIL_LATE;
-      req->fault_status = g_rand_boolean (self->rand)
-                          ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_INTERNAL_SERVER_ERROR;
-      req->fault_retry_after = g_rand_boolean (self->rand);
+      if (self->fail_status != 0)
+        req->fault_status = (guint) self->fail_status;
+      else
+        req->fault_status = g_rand_boolean (self->rand)
+                            ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_INTERNAL_SERVER_ERROR;
+      req->fault_retry_after = self->retry_after >= 0 ? self->retry_after > 0
+                                                      : g_rand_boolean (self->rand);
     }
   else if (roll < self->fail_rate + self->reset_rate)
     req->fault = FAULT_RESET;
@@ -284,12 +305,32 @@ choose_fault (Receiver *self,
 
 /* Drops the connection without an answer, as a broken network would. */
 static void
-reset_connection (SoupServerMessage *msg)
+reset_connection (SoupServerMessage *msg,
+                  Request           *req)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  if (socket != NULL)
-    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  if (socket == NULL)
+    return;
+  req->receiver->stats.counts[RCV_STAT_RESETS]++;
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+}
+
+/* Method, path and arrival time (µs since the receiver started), so that
+ * tests can check when a client came back. */
+static void
+log_request (Receiver          *self,
+             SoupServerMessage *msg,
+             const char        *path)
+{
+  JsonObject *entry = json_object_new ();
+
+  json_object_set_string_member (entry, "method", soup_server_message_get_method (msg));
+  json_object_set_string_member (entry, "path", path);
+  json_object_set_int_member (entry, "atUs", g_get_monotonic_time () - self->started);
+  if (self->request_log->len == MAX_LOGGED_REQUESTS)
+    g_ptr_array_remove_index (self->request_log, 0);
+  g_ptr_array_add (self->request_log, entry);
 }
 
 /* Routing and authentication */
@@ -427,7 +468,9 @@ got_chunk_cb (SoupServerMessage *msg,
     {
       req->fault = FAULT_NONE;
       req->reset_mid_body = TRUE;
-      reset_connection (msg);
+      if (req->received < req->doc->size)
+        req->receiver->stats.counts[RCV_STAT_UPLOADS_INTERRUPTED]++;
+      reset_connection (msg, req);
       return;
     }
   if (req->receiver->slow_body)
@@ -598,7 +641,11 @@ early_handler (SoupServer        *server,
     return;
 
   if (req->route < ROUTE_ADMIN_STATUS)
-    choose_fault (self, req);
+    {
+      self->stats.counts[RCV_STAT_REQUESTS]++;
+      log_request (self, msg, path);
+      choose_fault (self, req);
+    }
   if (req->fault == FAULT_FAIL_EARLY)
     return respond_fault (msg, req);
 
@@ -712,7 +759,8 @@ idempotency_key (SoupServerMessage *msg,
 }
 
 static void
-respond_created (SoupServerMessage *msg,
+respond_created (Receiver          *self,
+                 SoupServerMessage *msg,
                  RcvResult          result,
                  const char        *answer,
                  const char        *location)
@@ -722,7 +770,10 @@ respond_created (SoupServerMessage *msg,
   respond_json_text (msg, SOUP_STATUS_CREATED, "application/json", answer);
   soup_message_headers_replace (headers, "Location", location);
   if (result == RCV_REPLAYED)
-    soup_message_headers_replace (headers, "Idempotent-Replayed", "true");
+    {
+      self->stats.counts[RCV_STAT_REPLAYS]++;
+      soup_message_headers_replace (headers, "Idempotent-Replayed", "true");
+    }
 }
 
 static void
@@ -783,7 +834,9 @@ handle_create_case (Receiver          *self,
   else if (result == RCV_CONFLICT)
     respond_conflict (msg);
   else
-    respond_created (msg, result, answer, location);
+    respond_created (self, msg, result, answer, location);
+  if (result == RCV_CREATED)
+    self->stats.counts[RCV_STAT_CREATIONS]++;
 }
 
 static void
@@ -946,7 +999,7 @@ handle_create_supplement (Receiver          *self,
     {
     case RCV_CREATED:
     case RCV_REPLAYED:
-      return respond_created (msg, result, answer, location);
+      return respond_created (self, msg, result, answer, location);
     case RCV_CONFLICT:
       return respond_conflict (msg);
     case RCV_UNKNOWN_CASE:
@@ -1102,6 +1155,28 @@ handle_admin_reject (Receiver          *self,
 }
 
 static void
+handle_admin_stats (Receiver          *self,
+                    SoupServerMessage *msg)
+{
+  g_autoptr(JsonNode) stats = rcv_stats_to_json (&self->stats);
+
+  respond_json (msg, SOUP_STATUS_OK, "application/json", stats);
+}
+
+static void
+handle_admin_requests (Receiver          *self,
+                       SoupServerMessage *msg)
+{
+  g_autoptr(JsonArray) array = json_array_sized_new (self->request_log->len);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < self->request_log->len; i++)
+    json_array_add_object_element (array, json_object_ref (self->request_log->pdata[i]));
+  json_node_set_array (node, array);
+  respond_json (msg, SOUP_STATUS_OK, "application/json", node);
+}
+
+static void
 handle_request (SoupServerMessage *msg,
                 Request           *req,
                 GHashTable        *query)
@@ -1143,6 +1218,12 @@ handle_request (SoupServerMessage *msg,
     case ROUTE_ADMIN_REJECT:
       handle_admin_reject (self, msg);
       break;
+    case ROUTE_ADMIN_STATS:
+      handle_admin_stats (self, msg);
+      break;
+    case ROUTE_ADMIN_REQUESTS:
+      handle_admin_requests (self, msg);
+      break;
     case ROUTE_NONE:
     default:
       g_assert_not_reached ();
@@ -1152,7 +1233,7 @@ handle_request (SoupServerMessage *msg,
   if (req->fault == FAULT_FAIL_LATE)
     respond_fault (msg, req);
   else if (req->fault == FAULT_RESET)
-    reset_connection (msg);
+    reset_connection (msg, req);
 }
 
 typedef struct
@@ -1189,6 +1270,7 @@ server_handler (SoupServer        *server,
     {
       Stall *stall = g_new0 (Stall, 1);
 
+      req->receiver->stats.counts[RCV_STAT_STALLS]++;
       stall->msg = g_object_ref (msg);
       stall->query = query != NULL ? g_hash_table_ref (query) : NULL;
       soup_server_message_pause (msg);
@@ -1332,6 +1414,7 @@ receiver_clear (Receiver *self)
   g_clear_pointer (&self->tmp_dir, g_free);
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->reject_next, json_object_unref);
+  g_clear_pointer (&self->request_log, g_ptr_array_unref);
 }
 
 int
@@ -1369,12 +1452,15 @@ main (int   argc,
     { "reset-rate", 0, 0, G_OPTION_ARG_DOUBLE, &self.reset_rate, "Share of connections dropped", "R" },
     { "stall-rate", 0, 0, G_OPTION_ARG_DOUBLE, &self.stall_rate, "Share of requests stalled", "R" },
     { "stall-seconds", 0, 0, G_OPTION_ARG_INT, &self.stall_seconds, "Length of a stall (default 60)", "N" },
+    { "fail-status", 0, 0, G_OPTION_ARG_INT, &self.fail_status, "Injected failures answer this (500 or 503; default either)", "N" },
+    { "retry-after", 0, 0, G_OPTION_ARG_INT, &self.retry_after, "Retry-After seconds on every injected failure (default: on half, 1)", "N" },
     { "slow-body", 0, 0, G_OPTION_ARG_NONE, &self.slow_body, "Read uploads slowly", NULL },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for fault injection", "N" },
     { NULL }
   };
 
   self.stall_seconds = 60;
+  self.retry_after = -1;
   context = g_option_context_new ("- reference migration-office server for Schalter tests");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -1387,6 +1473,12 @@ main (int   argc,
       g_printerr ("--cert, --key and --data are required.\n");
       return 2;
     }
+  if (self.fail_status != 0 && self.fail_status != SOUP_STATUS_INTERNAL_SERVER_ERROR &&
+      self.fail_status != SOUP_STATUS_SERVICE_UNAVAILABLE)
+    {
+      g_printerr ("--fail-status must be 500 or 503.\n");
+      return 2;
+    }
 
   self.tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self.admin_token = admin_token;
@@ -1395,10 +1487,13 @@ main (int   argc,
   self.limits.max_documents = MAX_DOCUMENTS;
   self.rand = seed >= 0 ? g_rand_new_with_seed ((guint32) seed) : g_rand_new ();
   self.tmp_dir = g_build_filename (data_dir, "tmp", NULL);
+  self.request_log = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self.started = g_get_monotonic_time ();
 
   if (!parse_tokens (&self, tokens, &error)
       || !prepare_tmp_dir (self.tmp_dir, &error)
       || (self.store = rcv_store_open (data_dir, &error)) == NULL
+      || !rcv_store_load_stats (self.store, &self.stats, &error)
       || (server = create_server (&self, cert_file, key_file, client_ca, &error)) == NULL
       || !soup_server_listen_local (server, port,
                                     SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
@@ -1424,6 +1519,8 @@ main (int   argc,
   while (g_main_context_pending (NULL) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   g_clear_object (&server);
+  if (!rcv_store_save_stats (self.store, &self.stats, &error))
+    g_printerr ("schalter-receiver: %s\n", error->message);
   receiver_clear (&self);
   return 0;
 }

@@ -378,6 +378,15 @@ problem_type_name (JsonNode *problem)
 
 /* Tests */
 
+static gint64
+admin_stat (Fixture    *f,
+            const char *name)
+{
+  g_autoptr(JsonNode) stats = call (f, "GET", "/admin/stats", ADMIN_TOKEN, NULL, SOUP_STATUS_OK);
+
+  return json_object_get_int_member (json_node_get_object (stats), name);
+}
+
 static void
 test_create_idempotent (Fixture       *f,
                         gconstpointer  data)
@@ -391,6 +400,7 @@ test_create_idempotent (Fixture       *f,
   g_autoptr(JsonNode) replay = NULL;
   g_autoptr(JsonNode) problem = NULL;
   g_autoptr(JsonNode) list = NULL;
+  g_autofree char *body_sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, json, -1);
   JsonObject *stored;
 
   g_assert_true (g_regex_match_simple ("^MA-SG-[0-9]{4}-[0-9]{6}$", reference, 0, 0));
@@ -409,8 +419,12 @@ test_create_idempotent (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
   stored = admin_find_case (list, tc->uuid);
   g_assert_nonnull (stored);
-  g_assert_cmpint (json_object_get_int_member (stored, "createdCount"), ==, 1);
+  /* One creation, one replay; the conflicting body changed nothing. */
+  g_assert_cmpint (json_object_get_int_member (stored, "replays"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (stored, "bodySha256"), ==, body_sha);
   g_assert_cmpstr (json_object_get_string_member (stored, "reference"), ==, reference);
+  g_assert_cmpint (admin_stat (f, "creations"), ==, 1);
+  g_assert_cmpint (admin_stat (f, "replays"), ==, 1);
 }
 
 static void
@@ -788,7 +802,8 @@ test_faults (Fixture       *f,
   list = call (f, "GET", "/admin/cases", ADMIN_TOKEN, NULL, SOUP_STATUS_OK);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
   stored = admin_find_case (list, tc->uuid);
-  g_assert_cmpint (json_object_get_int_member (stored, "createdCount"), ==, 1);
+  g_assert_cmpint (admin_stat (f, "creations"), ==, 1);
+  g_assert_cmpint (admin_stat (f, "failures") + admin_stat (f, "resets") + admin_stat (f, "stalls"), >, 0);
   g_assert_cmpstr (json_object_get_string_member (stored, "status"), ==, "submitted");
   docs = json_object_get_array_member (stored, "documents");
   g_assert_cmpuint (json_array_get_length (docs), ==, 1);
@@ -836,8 +851,39 @@ test_reset_mid_body (Fixture       *f,
   g_clear_pointer (&list, json_node_unref);
   list = call (f, "GET", "/admin/cases", ADMIN_TOKEN, NULL, SOUP_STATUS_OK);
   stored = admin_find_case (list, tc->uuid);
-  g_assert_cmpint (json_object_get_int_member (stored, "createdCount"), ==, 1);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stored, "documents")), ==, 0);
+  g_assert_cmpint (admin_stat (f, "creations"), ==, 1);
+  /* libsoup may send the upload a second time on a new connection. */
+  g_assert_cmpint (admin_stat (f, "uploadsInterrupted"), >=, 1);
+  g_assert_cmpint (admin_stat (f, "resets"), >, admin_stat (f, "uploadsInterrupted"));
+}
+
+/* Injected failures can be one status with a fixed Retry-After; every
+ * request is logged with its arrival time, and the counts survive a restart. */
+static void
+test_fail_status (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SoupMessage) info = new_message (f, "GET", "/v1/info", TOKEN);
+  g_autoptr(JsonNode) problem = send_expect (f, info, SOUP_STATUS_SERVICE_UNAVAILABLE);
+  g_autoptr(JsonNode) requests = NULL;
+  JsonObject *logged;
+
+  g_assert_cmpstr (problem_type_name (problem), ==, "unavailable");
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (info), "Retry-After"),
+                   ==, "2");
+  requests = call (f, "GET", "/admin/requests", ADMIN_TOKEN, NULL, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (requests)), ==, 1);
+  logged = json_array_get_object_element (json_node_get_array (requests), 0);
+  g_assert_cmpstr (json_object_get_string_member (logged, "method"), ==, "GET");
+  g_assert_cmpstr (json_object_get_string_member (logged, "path"), ==, "/v1/info");
+  g_assert_cmpint (json_object_get_int_member (logged, "atUs"), >, 0);
+  g_assert_cmpint (admin_stat (f, "failures"), ==, 1);
+
+  stop_receiver (f);
+  start_receiver (f, data);
+  g_assert_cmpint (admin_stat (f, "failures"), ==, 1);
+  g_assert_cmpint (admin_stat (f, "requests"), ==, 1);
 }
 
 int
@@ -850,6 +896,9 @@ main (int   argc,
     "--stall-seconds", "1", "--seed", "7", NULL
   };
   static const char * const reset_args[] = { "--reset-rate", "1", NULL };
+  static const char * const fail_status_args[] = {
+    "--fail-rate", "1", "--fail-status", "503", "--retry-after", "2", NULL
+  };
   g_autofree char *client_ca = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) make_certs = NULL;
@@ -880,6 +929,7 @@ main (int   argc,
   ADD ("/receiver/wrong-ca", test_wrong_ca, NULL);
   ADD ("/receiver/faults", test_faults, fault_args);
   ADD ("/receiver/reset-mid-body", test_reset_mid_body, reset_args);
+  ADD ("/receiver/fail-status", test_fail_status, fail_status_args);
 #undef ADD
 
   status = g_test_run ();

@@ -187,6 +187,19 @@ sync_admin_cases (SyncReceiver *self)
   return cases;
 }
 
+gint64
+sync_admin_stat (SyncReceiver *self,
+                 const char   *name)
+{
+  guint status = 0;
+  g_autoptr(JsonNode) root = sync_admin_call (self, "GET", "/admin/stats", NULL, &status);
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  g_assert_true (json_object_has_member (json_node_get_object (root), name));
+  return json_object_get_int_member (json_node_get_object (root), name);
+}
+
 SchCase *
 sync_test_make_case (SchStore   *store,
                      const char *name)

@@ -42,6 +42,8 @@ JsonNode     *sync_admin_call         (SyncReceiver *receiver, const char *metho
                                        const char *json_body, guint *status);
 /* The receiver's cases: uuid -> JsonObject of GET /admin/cases. */
 GHashTable   *sync_admin_cases        (SyncReceiver *receiver);
+/* A counter of GET /admin/stats ("failures", "resets", "replays", ...). */
+gint64        sync_admin_stat         (SyncReceiver *receiver, const char *name);
 
 /* A complete family reunification case with @name as surname, saved. */
 SchCase      *sync_test_make_case     (SchStore *store, const char *name);

@@ -184,6 +184,95 @@ widget_is_named (GtkWidget *widget, const char *name)
   return accessible_label_is (widget, name);
 }
 
+static gboolean
+has_label_text (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)) != '\0')
+        return TRUE;
+      if (has_label_text (child))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What a screen reader would say for @widget comes from an accessible
+ * label, a labelled-by relation, or the control's own visible text. */
+static gboolean
+is_labelled (GtkWidget *widget)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)) != NULL)
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget))
+    return has_label_text (widget);
+  return FALSE;
+}
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_ENTRY (widget) ||
+         GTK_IS_SEARCH_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_SWITCH (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SPIN_BUTTON (widget) ||
+         GTK_IS_TEXT_VIEW (widget);
+}
+
+/* The parts of a composite control (the button inside a dropdown, the
+ * text inside an entry) are named by the control itself. */
+static gboolean
+is_inner_part (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  return parent != NULL &&
+         (GTK_IS_DROP_DOWN (parent) || GTK_IS_MENU_BUTTON (parent) || GTK_IS_SPIN_BUTTON (parent) ||
+          GTK_IS_WINDOW_CONTROLS (parent) || ADW_IS_SPLIT_BUTTON (parent));
+}
+
+static void
+collect_unlabelled (GtkWidget *root, GString *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      /* Popovers are checked when they are open, as the clerk sees them. */
+      if (GTK_IS_POPOVER (child))
+        continue;
+      if (is_control (child) && !is_inner_part (child) && !is_labelled (child))
+        {
+          g_string_append_printf (found, "\n  %s", G_OBJECT_TYPE_NAME (child));
+          for (GtkWidget *up = gtk_widget_get_parent (child); up != NULL; up = gtk_widget_get_parent (up))
+            g_string_append_printf (found, " < %s%s%s", G_OBJECT_TYPE_NAME (up),
+                                    *gtk_widget_get_name (up) != '\0' && !g_str_equal (gtk_widget_get_name (up), G_OBJECT_TYPE_NAME (up)) ? "#" : "",
+                                    !g_str_equal (gtk_widget_get_name (up), G_OBJECT_TYPE_NAME (up)) ? gtk_widget_get_name (up) : "");
+        }
+      if (!is_control (child) || GTK_IS_BUTTON (child))
+        collect_unlabelled (child, found);
+    }
+}
+
+void
+sch_test_ui_assert_labelled (GtkWidget *root)
+{
+  g_autoptr(GString) found = g_string_new (NULL);
+
+  g_assert_cmpstr (g_getenv ("GTK_A11Y"), ==, "test");
+  collect_unlabelled (root, found);
+  if (found->len > 0)
+    g_error ("Controls without an accessible name:%s", found->str);
+}
+
 GtkWidget *
 sch_test_ui_find (GtkWidget *root, GType type, const char *name)
 {

@@ -18,6 +18,10 @@ char     *sch_test_ui_make_tmpdir     (void);
 /* The first descendant of @root (depth-first) of @type whose accessible label,
  * GtkWidget name or label text equals @name; NULL if none. */
 GtkWidget *sch_test_ui_find           (GtkWidget *root, GType type, const char *name);
+/* Fails the test, naming each one, if a control shown below @root (a
+ * button, entry, dropdown, switch, check or spin button, text view) has no
+ * name a screen reader can say. */
+void      sch_test_ui_assert_labelled (GtkWidget *root);
 /* Types @text into @editable as a user would (replacing its contents). */
 void      sch_test_ui_type            (GtkWidget *editable, const char *text);
 /* Activates an action on @widget ("win.new-case", "app.quit"...). */

@@ -744,8 +744,16 @@ test_store_permissions (void)
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
   g_assert_cmphex (file_mode (wal), ==, 0600);
   g_assert_cmphex (file_mode (shm), ==, 0600);
-
   g_assert_finalize_object (store);
+
+  /* Opened again after someone loosened the modes: tightened again. */
+  g_assert_cmpint (g_chmod (folder, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  store = open_store (path);
+  g_assert_cmphex (file_mode (folder), ==, 0700);
+  g_assert_cmphex (file_mode (path), ==, 0600);
+  g_assert_finalize_object (store);
+
   remove_tree (dir);
 }
 

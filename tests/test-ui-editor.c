@@ -743,6 +743,19 @@ test_remove_item (void)
   sch_test_ui_wait (10);
   g_assert_cmpuint (sch_case_get_n_items (kase, "family"), ==, 0);
 
+  /* Ctrl+Shift+Delete removes the entry whose field has the focus, and
+   * nothing when the focus is outside a list. */
+  g_assert_true (sch_test_ui_activate (editor, "editor.add-item", g_variant_new_string ("family")));
+  g_assert_true (sch_test_ui_activate (editor, "editor.add-item", g_variant_new_string ("family")));
+  sch_test_ui_type (sch_field_row_get_input (find_row (editor, "family", 0, "official_name")), "Bianchi");
+  gtk_widget_grab_focus (sch_field_row_get_input (find_row (editor, "person", 0, "official_name")));
+  g_assert_true (sch_test_ui_activate (editor, "editor.remove-focused-item", NULL));
+  g_assert_cmpuint (sch_case_get_n_items (kase, "family"), ==, 2);
+  gtk_widget_grab_focus (sch_field_row_get_input (find_row (editor, "family", 1, "first_names")));
+  g_assert_true (sch_test_ui_activate (editor, "editor.remove-focused-item", NULL));
+  g_assert_cmpuint (sch_case_get_n_items (kase, "family"), ==, 1);
+  g_assert_cmpstr (sch_case_get_value (kase, "family", 0, "official_name"), ==, "Bianchi");
+
   gtk_window_destroy (GTK_WINDOW (window));
   sch_test_ui_wait (10);
   g_clear_object (&kase);

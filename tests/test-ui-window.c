@@ -20,6 +20,8 @@
 static SchApplication *app;
 static GtkWidget *window;
 static char *tmpdir;
+/* The case made through the type chooser; found again after a restart. */
+static char *typed_case_uuid;
 
 static const struct {
   const char *surname;
@@ -123,6 +125,28 @@ editor (void)
 
   g_assert_nonnull (widget);
   return SCH_CASE_EDITOR (widget);
+}
+
+static SchFieldRow *
+find_field_row (GtkWidget *root, const char *group, const char *field)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      SchFieldRow *found;
+
+      if (SCH_IS_FIELD_ROW (child) &&
+          g_str_equal (sch_field_row_get_group (SCH_FIELD_ROW (child)), group) &&
+          g_str_equal (sch_field_row_get_field (SCH_FIELD_ROW (child))->id, field))
+        return SCH_FIELD_ROW (child);
+
+      found = find_field_row (child, group, field);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
 }
 
 static SchAppType *
@@ -405,6 +429,15 @@ test_chooser_here (void)
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, 0);
   row = g_list_model_get_item (model, 0);
   g_assert_cmpstr (sch_case_summary_get_uuid (row), ==, sch_case_get_uuid (opened));
+
+  /* What the clerk types here must be there after a restart (see relaunch). */
+  typed_case_uuid = g_strdup (sch_case_get_uuid (opened));
+  sch_test_ui_type (sch_field_row_get_input (find_field_row (window, "person", "official_name")), "Keller-Nyström");
+  sch_test_ui_type (sch_field_row_get_input (find_field_row (window, "person", "first_names")), "Zoë Anaïs");
+  sch_test_ui_type (sch_field_row_get_input (find_field_row (window, "person", "date_of_birth")), "03.07.1985");
+  /* Saved now rather than by the autosave a second later, which would make
+   * it the newest case in the middle of the next steps. */
+  g_assert_true (sch_case_editor_flush (editor (), NULL));
 }
 
 static void
@@ -541,28 +574,6 @@ test_state_filter (void)
   sch_test_ui_wait (50);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, G_N_ELEMENTS (people) + 1);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (drop_down)), ==, 0);
-}
-
-static SchFieldRow *
-find_field_row (GtkWidget *root, const char *group, const char *field)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      SchFieldRow *found;
-
-      if (SCH_IS_FIELD_ROW (child) &&
-          g_str_equal (sch_field_row_get_group (SCH_FIELD_ROW (child)), group) &&
-          g_str_equal (sch_field_row_get_field (SCH_FIELD_ROW (child))->id, field))
-        return SCH_FIELD_ROW (child);
-
-      found = find_field_row (child, group, field);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* Whether a header bar's title (not a list row) reads @text. */
@@ -731,6 +742,46 @@ test_add_family_member (void)
   g_assert_cmpuint (sch_case_get_n_items (opened, repeatable->id), ==, before + 1);
 }
 
+/* Every control a clerk can reach has a name a screen reader can say: the
+ * main window with a family case in each of its views, and every page of
+ * the preferences. */
+static void
+test_labelled (void)
+{
+  g_autoptr(SchCase) kase = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *views[] = { "details", "documents", "history" };
+  const char *pages[] = { "general", "migration-office" };
+  GtkWidget *prefs;
+
+  kase = sch_store_create_case (store (), "family-reunification", &error);
+  g_assert_no_error (error);
+  sch_window_open_case (SCH_WINDOW (window), sch_case_get_uuid (kase));
+  sch_test_ui_wait (100);
+  g_assert_true (sch_test_ui_activate (window, "win.add-family-member", NULL));
+  sch_test_ui_wait (100);
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_assert_true (sch_test_ui_activate (window, "win.show-view", g_variant_new_string (views[i])));
+      sch_test_ui_wait (100);
+      sch_test_ui_assert_labelled (window);
+    }
+
+  g_assert_true (sch_test_ui_activate (window, "app.preferences", NULL));
+  sch_test_ui_wait (200);
+  prefs = find_toplevel (SCH_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), pages[i]);
+      sch_test_ui_wait (50);
+      sch_test_ui_assert_labelled (prefs);
+    }
+  gtk_window_close (GTK_WINDOW (prefs));
+  sch_test_ui_wait (100);
+}
+
 static void
 test_preferences (void)
 {
@@ -859,6 +910,47 @@ test_close (void)
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  window = NULL;
+}
+
+static void start_app (const char *db, const char *app_id);
+
+/* Started again after app.quit, the app shows the window as it was left
+ * and the case with what was typed through the widgets before quitting. */
+static void
+test_relaunch (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "schalter.db", NULL);
+  g_autofree char *surname = NULL;
+  g_autofree char *first_names = NULL;
+  g_autofree char *birth = NULL;
+  int width = 0, height = 0;
+
+  g_assert_nonnull (typed_case_uuid);
+  /* The first app let go of the database when it quit. */
+  g_clear_object (&app);
+  start_app (db, APP_ID ".RelaunchTest");
+  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (SCH_IS_WINDOW (window));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
+
+  sch_window_open_case (SCH_WINDOW (window), typed_case_uuid);
+  sch_test_ui_wait (100);
+  g_assert_cmpstr (sch_case_get_uuid (sch_case_editor_get_case (editor ())), ==, typed_case_uuid);
+  surname = sch_field_row_dup_value (find_field_row (window, "person", "official_name"));
+  first_names = sch_field_row_dup_value (find_field_row (window, "person", "first_names"));
+  birth = sch_field_row_dup_value (find_field_row (window, "person", "date_of_birth"));
+  g_assert_cmpstr (surname, ==, "Keller-Nyström");
+  g_assert_cmpstr (first_names, ==, "Zoë Anaïs");
+  g_assert_cmpstr (birth, ==, "03.07.1985");
+  g_assert_cmpstr (sch_case_get_value (sch_case_editor_get_case (editor ()), "person", 0, "date_of_birth"),
+                   ==, "1985-07-03");
+
+  g_assert_true (sch_test_ui_activate (window, "app.quit", NULL));
+  sch_test_ui_wait (100);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
   window = NULL;
 }
 
@@ -994,15 +1086,18 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-window/delete-draft", test_delete_draft);
   g_test_add_func ("/ui-window/add-family-member", test_add_family_member);
   g_test_add_func ("/ui-window/preferences", test_preferences);
+  g_test_add_func ("/ui-window/labelled", test_labelled);
   g_test_add_func ("/ui-window/about", test_about);
   g_test_add_func ("/ui-window/folded", test_folded);
   g_test_add_func ("/ui-window/close", test_close);
+  g_test_add_func ("/ui-window/relaunch", test_relaunch);
 
   status = g_test_run ();
 
   g_clear_object (&app);
   rm_rf (tmpdir);
   g_free (tmpdir);
+  g_free (typed_case_uuid);
 
   return status;
 }

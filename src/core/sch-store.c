@@ -516,6 +516,40 @@ ensure_folder (const char  *dir,
   return TRUE;
 }
 
+/* Personal data must not be readable by other users, also when the folder
+ * or the file was made by hand, copied, or restored from a backup with
+ * looser modes. Only what this user owns is changed; a shared folder (sticky,
+ * like /tmp) or the home folder itself is left alone. */
+static void
+tighten_mode (const char *path,
+              mode_t      mode)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || st.st_uid != getuid () || (st.st_mode & S_ISVTX) != 0 ||
+      (st.st_mode & 0777 & ~mode) == 0)
+    return;
+  if (S_ISDIR (st.st_mode) && g_strcmp0 (path, g_get_home_dir ()) == 0)
+    return;
+  if (g_chmod (path, st.st_mode & mode & 0777) != 0)
+    g_warning ("Could not restrict the access to the database's files: %s", g_strerror (errno));
+}
+
+static void
+tighten_modes (const char *dir,
+               const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  tighten_mode (dir, 0700);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      tighten_mode (file, 0600);
+    }
+}
+
 /* Creates the empty file with mode 0600 before SQLite opens it: SQLite gives
  * its -wal and -shm files the mode of the database file. */
 static gboolean
@@ -831,6 +865,7 @@ sch_store_open (const char  *path,
       set_error (error, SCH_STORE_ERROR_READ_ONLY, path, NULL);
       return NULL;
     }
+  tighten_modes (dir, path);
 
   self = g_object_new (SCH_TYPE_STORE, NULL);
   self->path = g_strdup (path);

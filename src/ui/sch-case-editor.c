@@ -852,6 +852,29 @@ remove_item (GtkWidget *widget, const char *action_name, GVariant *parameter)
     ask_remove (self, group, index);
 }
 
+/* The entry of a list (a family member) whose field has the focus. */
+static void
+remove_focused_item (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SchCaseEditor *self = SCH_CASE_EDITOR (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row = focus != NULL ? gtk_widget_get_ancestor (focus, SCH_TYPE_FIELD_ROW) : NULL;
+  const SchFieldGroup *group;
+  g_autoptr(GVariant) target = NULL;
+
+  if (row == NULL || self->type == NULL || !gtk_widget_is_ancestor (row, widget))
+    return;
+
+  group = sch_app_type_lookup_group (self->type, sch_field_row_get_group (SCH_FIELD_ROW (row)));
+  if (group == NULL || !group->repeatable)
+    return;
+
+  target = g_variant_ref_sink (g_variant_new ("(su)", group->id,
+                                              sch_field_row_get_index (SCH_FIELD_ROW (row))));
+  remove_item (widget, "editor.remove-item", target);
+}
+
 /* Object */
 
 /* Pages added or a slot marked "to follow" in the documents view change
@@ -920,6 +943,7 @@ sch_case_editor_class_init (SchCaseEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.reopen", NULL, reopen);
   gtk_widget_class_install_action (widget_class, "editor.add-item", "s", add_item);
   gtk_widget_class_install_action (widget_class, "editor.remove-item", "(su)", remove_item);
+  gtk_widget_class_install_action (widget_class, "editor.remove-focused-item", NULL, remove_focused_item);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "editor.mark-complete", NULL);
@@ -928,6 +952,10 @@ sch_case_editor_class_init (SchCaseEditorClass *klass)
   /* An empty group id means the first repeatable group of the type. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "editor.add-item", "s", "");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "editor.remove-focused-item", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "editor.reopen", NULL);
 }
 
 static void

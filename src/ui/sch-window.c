@@ -641,6 +641,21 @@ scan_signed_form_action (GSimpleAction *action, GVariant *param, gpointer user_d
   sch_signed_form_intake_start (intake);
 }
 
+/* Details, documents or history of the open case. */
+static void
+show_view_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  SchWindow *self = user_data;
+  const char *name = g_variant_get_string (param, NULL);
+
+  if (self->current == NULL || adw_view_stack_get_child_by_name (self->case_views, name) == NULL)
+    return;
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  adw_view_stack_set_visible_child_name (self->case_views, name);
+}
+
 /* From the form's list of missing documents: the slot in the documents view. */
 static void
 show_documents_action (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -888,6 +903,7 @@ static const GActionEntry win_entries[] = {
   { "filter-state", NULL, "s", "'" FILTER_ALL "'", filter_state_change },
   { "show-catalog-problems", show_catalog_problems_action },
   { "show-documents", show_documents_action, "s" },
+  { "show-view", show_view_action, "s" },
   { "print", print_action },
   { "scan-signed-form", scan_signed_form_action },
   { "sync-now", sync_now_action },

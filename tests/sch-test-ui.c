@@ -251,11 +251,10 @@ collect_unlabelled (GtkWidget *root, GString *found)
         continue;
       if (is_control (child) && !is_inner_part (child) && !is_labelled (child))
         {
+          /* The chain of containers tells where in the window it is. */
           g_string_append_printf (found, "\n  %s", G_OBJECT_TYPE_NAME (child));
           for (GtkWidget *up = gtk_widget_get_parent (child); up != NULL; up = gtk_widget_get_parent (up))
-            g_string_append_printf (found, " < %s%s%s", G_OBJECT_TYPE_NAME (up),
-                                    *gtk_widget_get_name (up) != '\0' && !g_str_equal (gtk_widget_get_name (up), G_OBJECT_TYPE_NAME (up)) ? "#" : "",
-                                    !g_str_equal (gtk_widget_get_name (up), G_OBJECT_TYPE_NAME (up)) ? gtk_widget_get_name (up) : "");
+            g_string_append_printf (found, " < %s", G_OBJECT_TYPE_NAME (up));
         }
       if (!is_control (child) || GTK_IS_BUTTON (child))
         collect_unlabelled (child, found);

@@ -147,7 +147,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 
   token = token_through_keyring (fixture->receiver->url);
   fixture->monitor = sync_test_monitor_new ();
-  fixture->engine = sch_sync_engine_new (fixture->store, fixture->monitor);
+  fixture->engine = sch_sync_engine_new (fixture->store, fixture->catalog, fixture->monitor);
   g_object_set (fixture->engine,
                 "server-url", fixture->receiver->url,
                 "ca-file", fixture->receiver->ca_file,

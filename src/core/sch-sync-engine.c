@@ -23,6 +23,7 @@ struct _SchSyncEngine
 
   SchStore        *store;
   SchBlobStore    *blobs;
+  SchCatalog      *catalog;
   GNetworkMonitor *monitor;
   SoupSession     *session;
   GTlsCertificate *client_certificate;
@@ -46,6 +47,7 @@ struct _SchSyncEngine
   gboolean         halted;
   gboolean         polling;
   gboolean         fetching_info;
+  gboolean         info_failed;         /* the server did not tell its limits: send without */
   guint64          max_document_bytes;  /* from /v1/info; 0 until known */
   GHashTable      *jobs;                /* case uuid -> Job */
   guint            wake_source;
@@ -163,9 +165,32 @@ halt (SchSyncEngine *self,
 }
 
 static GError *
+client_certificate_error (SchSyncEngine *self)
+{
+  if (self->client_certificate_file != NULL)
+    return g_error_new (SCH_SYNC_ERROR, SCH_SYNC_ERROR_CLIENT_CERTIFICATE,
+                        _("The migration office's server at %s did not accept this workstation's "
+                          "client certificate “%s”. Choose the certificate and key the migration "
+                          "office gave you under “Client certificate” in the preferences; nothing "
+                          "was sent."),
+                        self->server_url, self->client_certificate_file);
+
+  return g_error_new (SCH_SYNC_ERROR, SCH_SYNC_ERROR_CLIENT_CERTIFICATE,
+                      _("The migration office's server at %s requires a client certificate from "
+                        "this workstation, and none is set. Choose the certificate and key the "
+                        "migration office gave you under “Client certificate” in the preferences; "
+                        "nothing was sent."),
+                      self->server_url);
+}
+
+static GError *
 tls_error (SchSyncEngine *self,
            const GError  *cause)
 {
+  /* The server's certificate was fine; it wanted one from this side. */
+  if (g_error_matches (cause, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED))
+    return client_certificate_error (self);
+
   if (self->ca_file != NULL)
     return g_error_new (SCH_SYNC_ERROR, SCH_SYNC_ERROR_TLS,
                         _("The migration office's server at %s could not be verified with the "
@@ -357,6 +382,7 @@ drop_session (SchSyncEngine *self)
 {
   g_clear_object (&self->session);
   self->max_document_bytes = 0;
+  self->info_failed = FALSE;
 }
 
 static SoupMessage *
@@ -505,13 +531,54 @@ refuse_item (SchSyncEngine    *self,
     set_case_state (self, kase, SCH_CASE_STATE_NEEDS_ATTENTION);
 }
 
+/* A document as the clerk knows it: its slot's title in the catalog
+ * ("Passports of all family members"); the slot id for a slot the catalog
+ * does not have. */
 static char *
-refusal_message (Job              *job,
+dup_document_title (SchSyncEngine *self,
+                    const char    *case_uuid,
+                    const char    *slot_id)
+{
+  g_autoptr(SchCase) kase = sch_store_load_case (self->store, case_uuid, NULL);
+  SchAppType *type = kase != NULL ? sch_catalog_lookup (self->catalog, sch_case_get_type_code (kase)) : NULL;
+  GPtrArray *slots = type != NULL ? sch_app_type_get_slots (type) : NULL;
+
+  for (guint i = 0; slots != NULL && i < slots->len; i++)
+    {
+      const SchDocSlot *slot = g_ptr_array_index (slots, i);
+
+      if (g_strcmp0 (slot->id, slot_id) == 0)
+        return g_strdup (sch_text_get (slot->title, NULL));
+    }
+
+  return g_strdup (slot_id);
+}
+
+static char *
+too_large_message (SchSyncEngine *self,
+                   const char    *case_uuid,
+                   const char    *slot_id,
+                   guint64        size)
+{
+  g_autofree char *document = dup_document_title (self, case_uuid, slot_id);
+  g_autofree char *size_text = g_format_size (size);
+  g_autofree char *limit = g_format_size (self->max_document_bytes);
+
+  return g_strdup_printf (_("The document “%s” (%s) is larger than the migration office accepts "
+                            "(%s). Scan it again with fewer pages or a lower resolution and queue "
+                            "the case again."),
+                          document, size_text, limit);
+}
+
+static char *
+refusal_message (SchSyncEngine    *self,
+                 Job              *job,
                  const SchProblem *problem)
 {
   const char *detail = problem->detail != NULL ? problem->detail
                        : problem->title != NULL ? problem->title : "";
-  const char *slot = job->item->slot;
+  g_autofree char *document = job->item->slot != NULL
+                               ? dup_document_title (self, job->item->case_uuid, job->item->slot) : NULL;
 
   if (g_strcmp0 (problem->name, "idempotency-conflict") == 0)
     return g_strdup_printf (_("The migration office already has this case with different data (%s). "
@@ -519,11 +586,11 @@ refusal_message (Job              *job,
                               "version is right."),
                             detail);
 
-  if (problem->status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE && slot != NULL)
+  if (problem->status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE && document != NULL)
     return g_strdup_printf (_("The document “%s” is larger than the migration office accepts (%s). "
                               "Scan it again with fewer pages or a lower resolution and queue the "
                               "case again."),
-                            slot, detail);
+                            document, detail);
 
   if (problem->status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
     return g_strdup_printf (_("The case data is larger than the migration office accepts (%s)."),
@@ -534,9 +601,9 @@ refusal_message (Job              *job,
                               "marked fields and queue the case again."),
                             detail);
 
-  if (slot != NULL)
+  if (document != NULL)
     return g_strdup_printf (_("The migration office refused the document “%s” (%u: %s)."),
-                            slot, problem->status, detail);
+                            document, problem->status, detail);
 
   return g_strdup_printf (_("The migration office refused the case (%u: %s)."),
                           problem->status, detail);
@@ -630,10 +697,11 @@ call_succeeded (SchSyncEngine *self,
 
   if (job->item->kind == SCH_OUTBOX_DOCUMENT && !receipt_matches (job, body))
     {
+      g_autofree char *document = dup_document_title (self, job->item->case_uuid, job->item->slot);
       g_autofree char *message =
         g_strdup_printf (_("The migration office stored the document “%s” with a different "
                            "digest than Schalter sent. Call the migration office."),
-                         job->item->slot);
+                         document);
 
       refuse_item (self, job, message, NULL);
       return;
@@ -728,7 +796,7 @@ handle_refusal (SchSyncEngine *self,
       return;
     }
 
-  text = refusal_message (job, problem);
+  text = refusal_message (self, job, problem);
   refuse_item (self, job, text, problem);
 }
 
@@ -815,7 +883,6 @@ send_done (GObject      *source,
     }
   else
     {
-      note_success (self);
       handle_refusal (self, job, job->message, body);
     }
 
@@ -879,6 +946,7 @@ document_opened (GObject      *source,
 
   if (stream == NULL)
     {
+      g_autofree char *document = NULL;
       g_autofree char *message = NULL;
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->started)
@@ -887,9 +955,10 @@ document_opened (GObject      *source,
           return;
         }
 
+      document = dup_document_title (self, job->item->case_uuid, job->item->slot);
       message = g_strdup_printf (_("The composed document “%s” of this case cannot be read (%s). "
                                    "Compose the document again and queue the case again."),
-                                 job->item->slot, error->message);
+                                 document, error->message);
       refuse_item (self, job, message, NULL);
       job_finish (job);
       return;
@@ -917,11 +986,8 @@ prepare_document (SchSyncEngine *self,
 
   if (self->max_document_bytes > 0 && job->item->size > self->max_document_bytes)
     {
-      g_autofree char *message =
-        g_strdup_printf (_("The document “%s” (%" G_GUINT64_FORMAT " bytes) is larger than the "
-                           "migration office accepts (%" G_GUINT64_FORMAT " bytes). Scan it again "
-                           "with fewer pages or a lower resolution and queue the case again."),
-                         job->item->slot, job->item->size, self->max_document_bytes);
+      g_autofree char *message = too_large_message (self, job->item->case_uuid, job->item->slot,
+                                                    job->item->size);
 
       refuse_item (self, job, message, NULL);
       return FALSE;
@@ -979,6 +1045,43 @@ call_method (SchOutboxKind kind)
   return kind == SCH_OUTBOX_DOCUMENT ? "PUT" : "POST";
 }
 
+/* The contract: a document over the server's limit is never announced
+ * (the server would refuse the whole case), let alone uploaded. */
+static gboolean
+manifest_fits (SchSyncEngine *self,
+               Job           *job)
+{
+  g_autoptr(JsonObject) body = NULL;
+  JsonNode *documents;
+
+  if (self->max_document_bytes == 0 || (body = parse_object (job->item->body)) == NULL)
+    return TRUE;
+
+  documents = json_object_get_member (body, "documents");
+  if (documents == NULL || !JSON_NODE_HOLDS_ARRAY (documents))
+    return TRUE;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (documents)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (documents), i);
+      JsonObject *document = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      gint64 size = document != NULL ? json_object_get_int_member_with_default (document, "size", 0) : 0;
+
+      if (size > 0 && (guint64) size > self->max_document_bytes)
+        {
+          g_autofree char *message =
+            too_large_message (self, job->item->case_uuid,
+                               json_object_get_string_member_with_default (document, "slot", ""),
+                               (guint64) size);
+
+          refuse_item (self, job, message, NULL);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static void
 start_job (SchSyncEngine *self,
            SchOutboxItem *item)
@@ -1007,6 +1110,11 @@ start_job (SchSyncEngine *self,
     {
     case SCH_OUTBOX_CREATE:
     case SCH_OUTBOX_SUPPLEMENT:
+      if (!manifest_fits (self, job))
+        {
+          job_finish (job);
+          break;
+        }
       soup_message_headers_replace (headers, "Idempotency-Key", item->batch);
       soup_message_set_request_body_from_bytes (job->message, "application/json", item->body);
       send_job (job);
@@ -1056,36 +1164,45 @@ info_done (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr(SchSyncEngine) self = user_data;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   g_autoptr(JsonObject) info = NULL;
   SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
 
   self->fetching_info = FALSE;
-  if (body == NULL || message == NULL || soup_message_get_status (message) != SOUP_STATUS_OK)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || SOUP_SESSION (source) != self->session)
     return;
 
-  info = parse_object (body);
+  info = body != NULL && soup_message_get_status (message) == SOUP_STATUS_OK ? parse_object (body) : NULL;
   if (info != NULL)
     self->max_document_bytes =
       (guint64) MAX (json_object_get_int_member_with_default (info, "maxDocumentBytes", 0), 0);
+  /* Without limits the calls go anyway: their own answers say what is wrong. */
+  self->info_failed = self->max_document_bytes == 0;
+  schedule_pump (self);
 }
 
-/* The server's limits, so that an oversized document is never uploaded. */
-static void
-fetch_info (SchSyncEngine *self)
+/* The server's limits come before any call, so that an oversized document
+ * is never announced or uploaded. Returns whether they are settled: known,
+ * or the server could not tell. */
+static gboolean
+limits_settled (SchSyncEngine *self)
 {
   g_autoptr(SoupMessage) message = NULL;
 
-  if (self->max_document_bytes > 0 || self->fetching_info)
-    return;
+  if (self->max_document_bytes > 0 || self->info_failed)
+    return TRUE;
+  if (self->fetching_info)
+    return FALSE;
 
   message = new_message (self, "GET", "/v1/info");
   if (message == NULL)
-    return;
+    return TRUE;
 
   self->fetching_info = TRUE;
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
                                     self->cancellable, info_done, g_object_ref (self));
+  return FALSE;
 }
 
 static gboolean
@@ -1127,7 +1244,9 @@ pump (SchSyncEngine *self)
       return;
     }
 
-  fetch_info (self);
+  if (!limits_settled (self))
+    return;
+
   was_idle = g_hash_table_size (self->jobs) == 0;
 
   free_slots = self->max_parallel > g_hash_table_size (self->jobs)
@@ -1362,7 +1481,8 @@ changes_done (GObject      *source,
     }
 
   status = soup_message_get_status (message);
-  note_success (self);
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    note_success (self);
 
   if (status == SOUP_STATUS_OK && apply_changes (self, body, &more))
     {
@@ -1465,6 +1585,8 @@ retry_all (SchSyncEngine *self)
     return;
 
   set_halted (self, FALSE);
+  /* A server that did not tell its limits is asked again. */
+  self->info_failed = FALSE;
   if (!sch_outbox_make_due (self->store, &error))
     g_warning ("Making the outbox due failed: %s", error->message);
   schedule_pump (self);
@@ -1692,16 +1814,19 @@ sch_sync_engine_get_busy (SchSyncEngine *self)
 
 SchSyncEngine *
 sch_sync_engine_new (SchStore        *store,
+                     SchCatalog      *catalog,
                      GNetworkMonitor *network_monitor)
 {
   SchSyncEngine *self;
 
   g_return_val_if_fail (SCH_IS_STORE (store), NULL);
+  g_return_val_if_fail (SCH_IS_CATALOG (catalog), NULL);
   g_return_val_if_fail (network_monitor == NULL || G_IS_NETWORK_MONITOR (network_monitor), NULL);
 
   self = g_object_new (SCH_TYPE_SYNC_ENGINE, NULL);
   self->store = g_object_ref (store);
   self->blobs = g_object_ref (sch_store_get_blob_store (store));
+  self->catalog = g_object_ref (catalog);
   self->monitor = g_object_ref (network_monitor != NULL ? network_monitor
                                                         : g_network_monitor_get_default ());
   self->online = g_network_monitor_get_network_available (self->monitor);
@@ -1729,6 +1854,7 @@ sch_sync_engine_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->blobs);
+  g_clear_object (&self->catalog);
   g_clear_object (&self->monitor);
   g_clear_object (&self->client_certificate);
   g_clear_object (&self->cancellable);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "sch-catalog.h"
 #include "sch-store.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,7 @@ typedef enum {
   SCH_SYNC_ERROR_TLS,           /* the server's certificate is not trusted, or the handshake failed */
   SCH_SYNC_ERROR_NETWORK,       /* the server cannot be reached; retried by itself */
   SCH_SYNC_ERROR_SERVER,        /* the server is busy or failed; retried by itself */
+  SCH_SYNC_ERROR_CLIENT_CERTIFICATE, /* the server wants a client certificate: none or another one */
 } SchSyncError;
 
 #define SCH_TYPE_SYNC_ENGINE (sch_sync_engine_get_type ())
@@ -37,15 +39,16 @@ G_DECLARE_FINAL_TYPE (SchSyncEngine, sch_sync_engine, SCH, SYNC_ENGINE, GObject)
  *   online               the network monitor's view (read-only)
  *   queued               cases with calls still to make (read-only)
  *   bytes-sent, bytes-total   document bytes of the current run (read-only)
- *   last-success         real time (µs) of the last answer from the server, 0 if none (read-only)
+ *   last-success         real time (µs) of the last successful (2xx) answer, 0 if none (read-only)
  *   last-error           a GError (SCH_SYNC_ERROR) with a translated message saying what to do,
  *                        or NULL (read-only)
  *   halted               a settings error stopped sending until settings change or sync_now (read-only)
  * Changing a setting ends a halt and retries at once. */
 
-/* Documents are read from the store's blob store. @network_monitor may be
- * NULL for the default one. */
+/* Documents are read from the store's blob store; @catalog names them in
+ * messages. @network_monitor may be NULL for the default one. */
 SchSyncEngine *sch_sync_engine_new          (SchStore        *store,
+                                             SchCatalog      *catalog,
                                              GNetworkMonitor *network_monitor);
 
 void           sch_sync_engine_start        (SchSyncEngine *self);

@@ -209,7 +209,7 @@ setup_sync (SchApplication *self)
   const char *server_url = dev_override ("SCHALTER_SERVER_URL");
   const char *ca_file = dev_override ("SCHALTER_CA_FILE");
 
-  self->engine = sch_sync_engine_new (self->store, NULL);
+  self->engine = sch_sync_engine_new (self->store, self->catalog, NULL);
 
   if (server_url != NULL)
     sch_sync_engine_set_server_url (self->engine, server_url);

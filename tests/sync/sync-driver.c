@@ -53,6 +53,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("- sync a Schalter database");
   g_autoptr(GError) error = NULL;
   g_autoptr(GNetworkMonitor) monitor = NULL;
+  g_autoptr(SchCatalog) catalog = NULL;
   Driver driver = { NULL };
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -71,7 +72,8 @@ main (int   argc,
 
   /* The server is on 127.0.0.1: the machine's routes do not matter. */
   monitor = sync_test_monitor_new ();
-  driver.engine = sch_sync_engine_new (driver.store, monitor);
+  catalog = sch_catalog_new_default ();
+  driver.engine = sch_sync_engine_new (driver.store, catalog, monitor);
   g_object_set (driver.engine,
                 "server-url", url,
                 "ca-file", ca,

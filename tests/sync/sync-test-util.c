@@ -139,10 +139,17 @@ sync_admin_call (SyncReceiver *self,
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *uri = g_strconcat (self->url, path, NULL);
+  g_autofree char *client_pem = g_build_filename (self->certs, "client.pem", NULL);
+  g_autofree char *client_key = g_build_filename (self->certs, "client.key", NULL);
+  g_autoptr(GTlsCertificate) client = NULL;
 
+  g_assert_no_error (error);
+  /* For a receiver started with --client-ca; others do not ask for it. */
+  client = g_tls_certificate_new_from_files (client_pem, client_key, &error);
   g_assert_no_error (error);
   session = g_object_new (SOUP_TYPE_SESSION, "tls-database", database, "timeout", 30, NULL);
   message = soup_message_new (method, uri);
+  soup_message_set_tls_client_certificate (message, client);
   soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "Authorization", "Bearer " SYNC_TEST_ADMIN_TOKEN);
   if (json_body != NULL)

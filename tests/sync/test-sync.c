@@ -19,6 +19,7 @@ static char *certs_dir;
 typedef struct {
   char          *dir;
   SchStore      *store;
+  SchCatalog    *catalog;
   SyncReceiver  *receiver;
   SchSyncEngine *engine;
   GNetworkMonitor *monitor;
@@ -40,10 +41,12 @@ fixture_set_up (Fixture       *fixture,
   g_assert_cmpint (sch_store_get_schema_version (fixture->store), ==, SCH_STORE_SCHEMA_VERSION);
 
   receiver_data = g_build_filename (fixture->dir, "receiver", NULL);
-  fixture->receiver = sync_receiver_start (certs_dir, receiver_data, 0, NULL);
+  /* @data: the receiver's extra options, or NULL. */
+  fixture->receiver = sync_receiver_start (certs_dir, receiver_data, 0, data);
 
   fixture->monitor = sync_test_monitor_new ();
-  fixture->engine = sch_sync_engine_new (fixture->store, fixture->monitor);
+  fixture->catalog = sch_catalog_new_default ();
+  fixture->engine = sch_sync_engine_new (fixture->store, fixture->catalog, fixture->monitor);
   g_object_set (fixture->engine,
                 "server-url", fixture->receiver->url,
                 "ca-file", fixture->receiver->ca_file,
@@ -65,6 +68,7 @@ fixture_tear_down (Fixture       *fixture,
     g_main_context_iteration (NULL, FALSE);
   g_clear_object (&fixture->engine);
   g_clear_object (&fixture->monitor);
+  g_clear_object (&fixture->catalog);
   g_clear_pointer (&fixture->receiver, sync_receiver_free);
   g_clear_object (&fixture->store);
   sync_test_rm_rf (fixture->dir);
@@ -582,6 +586,306 @@ test_offline (Fixture       *fixture,
   assert_reaches_state (fixture, second, SCH_CASE_STATE_SUBMITTED);
 }
 
+/* The server is unavailable: every answer is 503 with Retry-After: 2. */
+
+typedef struct {
+  SyncReceiver *receiver;
+  const char   *path;
+  guint         count;
+} RequestWait;
+
+/* Arrival times (µs) of the receiver's requests to @path. */
+static GArray *
+request_times (SyncReceiver *receiver,
+               const char   *path)
+{
+  guint status = 0;
+  g_autoptr(JsonNode) log = sync_admin_call (receiver, "GET", "/admin/requests", NULL, &status);
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  JsonArray *entries;
+
+  g_assert_cmpuint (status, ==, 200);
+  entries = json_node_get_array (log);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      gint64 at = json_object_get_int_member (entry, "atUs");
+
+      if (g_str_equal (json_object_get_string_member (entry, "path"), path))
+        g_array_append_val (times, at);
+    }
+
+  return times;
+}
+
+static gboolean
+has_requests (gpointer data)
+{
+  RequestWait *wait = data;
+  g_autoptr(GArray) times = request_times (wait->receiver, wait->path);
+
+  return times->len >= wait->count;
+}
+
+static void
+test_server_unavailable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 1, 1000, 13);
+  g_autoptr(GArray) times = NULL;
+  RequestWait wait = { fixture->receiver, "/v1/cases", 3 };
+
+  /* A quick backoff: only Retry-After makes the engine wait. */
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  g_assert_true (sync_test_wait (has_requests, &wait, 20000));
+
+  times = request_times (fixture->receiver, "/v1/cases");
+  for (guint i = 1; i < times->len; i++)
+    {
+      gint64 gap = g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1);
+
+      g_test_message ("Attempt %u came %" G_GINT64_FORMAT " ms after the one before", i + 1, gap / 1000);
+      g_assert_cmpint (gap, >=, 2 * G_USEC_PER_SEC - 10000);
+    }
+
+  /* Answers, but none of them 2xx: not a sync. */
+  g_assert_cmpint (sch_sync_engine_get_last_success (fixture->engine), ==, 0);
+  g_assert_cmpint (sch_outbox_get_last_success (fixture->store, NULL), ==, 0);
+  g_assert_error (sch_sync_engine_get_last_error (fixture->engine), SCH_SYNC_ERROR, SCH_SYNC_ERROR_SERVER);
+  g_assert_cmpint (sync_test_case_state (fixture->store, sch_case_get_uuid (kase)), ==,
+                   SCH_CASE_STATE_QUEUED);
+}
+
+/* Client certificates */
+
+static void
+test_client_certificate (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 1, 1000, 14);
+  g_autofree char *client_pem = g_build_filename (certs_dir, "client.pem", NULL);
+  g_autofree char *client_key = g_build_filename (certs_dir, "client.key", NULL);
+  const GError *last_error;
+
+  /* The receiver requires one; none is set. */
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  g_assert_true (sync_test_wait (is_halted, fixture->engine, 20000));
+
+  last_error = sch_sync_engine_get_last_error (fixture->engine);
+  g_assert_error (last_error, SCH_SYNC_ERROR, SCH_SYNC_ERROR_CLIENT_CERTIFICATE);
+  g_assert_nonnull (strstr (last_error->message, "requires a client certificate"));
+  g_assert_nonnull (strstr (last_error->message, "“Client certificate” in the preferences"));
+  g_assert_null (strstr (last_error->message, "CA file"));
+  /* Nothing got through. */
+  g_assert_cmpint (sync_admin_stat (fixture->receiver, "requests"), ==, 0);
+  g_assert_cmpuint (sch_outbox_count_queued (fixture->store, NULL), ==, 1);
+
+  /* With the certificate the office issued: delivered. */
+  g_object_set (fixture->engine,
+                "client-certificate-file", client_pem,
+                "client-key-file", client_key,
+                NULL);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+  g_assert_null (sch_sync_engine_get_last_error (fixture->engine));
+  g_assert_cmpint (sync_admin_stat (fixture->receiver, "creations"), ==, 1);
+}
+
+/* Refusals of one case */
+
+/* POST /v1/cases as another workstation would: the same uuid, other data. */
+static void
+create_on_receiver (Fixture *fixture,
+                    GBytes  *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (fixture->receiver->ca_file, &error);
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autofree char *uri = g_strconcat (fixture->receiver->url, "/v1/cases", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *uuid;
+
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                             g_bytes_get_size (body), NULL));
+  uuid = json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "uuid");
+  session = g_object_new (SOUP_TYPE_SESSION, "tls-database", database, "timeout", 30, NULL);
+  message = soup_message_new ("POST", uri);
+  soup_message_headers_replace (soup_message_get_request_headers (message),
+                                "Authorization", "Bearer " SYNC_TEST_TOKEN);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Idempotency-Key", uuid);
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, SOUP_STATUS_CREATED);
+}
+
+static void
+test_idempotency_conflict (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 1, 1000, 15);
+  SchWireOffice office = { SYNC_TEST_OFFICE_BFS, "Anna Keller", "akeller" };
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_sha = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *reference = NULL;
+  JsonObject *remote;
+
+  /* The office already has this case's uuid with other data. */
+  sch_case_set_value (kase, "person", 0, "official_name", "Bianchi");
+  first = sch_wire_case_body (kase, &office, manifest, g_get_real_time (), &error);
+  g_assert_no_error (error);
+  first_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, first);
+  create_on_receiver (fixture, first);
+  before = sync_admin_cases (fixture->receiver);
+  reference = g_strdup (json_object_get_string_member (g_hash_table_lookup (before, sch_case_get_uuid (kase)),
+                                                       "reference"));
+
+  sch_case_set_value (kase, "person", 0, "official_name", "Rossi");
+  g_assert_true (sch_store_save_case (fixture->store, kase, &error));
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_NEEDS_ATTENTION);
+
+  /* Shown to the clerk, only on this case. */
+  message = sch_outbox_dup_case_error (fixture->store, sch_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "already has this case with different data"));
+  g_assert_nonnull (strstr (message, "Nothing was overwritten"));
+  g_assert_false (sch_sync_engine_get_halted (fixture->engine));
+
+  /* The office's record is the first one, unchanged. */
+  after = sync_admin_cases (fixture->receiver);
+  g_assert_cmpuint (g_hash_table_size (after), ==, 1);
+  remote = g_hash_table_lookup (after, sch_case_get_uuid (kase));
+  g_assert_cmpstr (json_object_get_string_member (remote, "bodySha256"), ==, first_sha);
+  g_assert_cmpstr (json_object_get_string_member (remote, "reference"), ==, reference);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (remote, "documents")), ==, 0);
+  /* Still waiting for the clerk, never dropped. */
+  g_assert_true (sch_outbox_has_pending (fixture->store, sch_case_get_uuid (kase), NULL));
+}
+
+static void
+test_document_too_large (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 1, 1000, 16);
+  g_autoptr(GPtrArray) large = sync_test_make_manifest (fixture->store, 2, 10000, 17);
+  g_autoptr(GHashTable) cases = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  /* A small signed form, then passports over the receiver's limit of 5000 bytes. */
+  g_ptr_array_add (manifest, g_ptr_array_steal_index (large, 1));
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_NEEDS_ATTENTION);
+
+  /* Named as the clerk knows it: the catalog's title of the slot. */
+  message = sch_outbox_dup_case_error (fixture->store, sch_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "“Passports of all family members”"));
+  g_assert_null (strstr (message, "“passports”"));
+
+  /* Checked against the server's announced limit before the case was even
+   * created: a manifest naming it would have been refused whole. */
+  cases = sync_admin_cases (fixture->receiver);
+  g_assert_cmpuint (g_hash_table_size (cases), ==, 0);
+  g_assert_false (sch_sync_engine_get_halted (fixture->engine));
+  g_assert_true (sch_outbox_has_pending (fixture->store, sch_case_get_uuid (kase), NULL));
+}
+
+/* The token lives in the keyring and in memory only */
+
+static GMutex log_mutex;
+static GString *log_text;
+
+/* Every message of the process, debug ones included, whatever G_MESSAGES_DEBUG says. */
+static GLogWriterOutput
+capture_log (GLogLevelFlags   level,
+             const GLogField *fields,
+             gsize            n_fields,
+             gpointer         user_data)
+{
+  g_mutex_lock (&log_mutex);
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") || g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      {
+        if (fields[i].length < 0)
+          g_string_append (log_text, fields[i].value);
+        else
+          g_string_append_len (log_text, fields[i].value, fields[i].length);
+        g_string_append_c (log_text, '\n');
+      }
+  g_mutex_unlock (&log_mutex);
+
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static void
+test_token_not_stored (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(SchCase) refused = sync_test_make_case (fixture->store, "Bianchi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 2, 3000, 18);
+  g_autoptr(GPtrArray) manifest2 = sync_test_make_manifest (fixture->store, 1, 3000, 19);
+  g_autofree char *db_path = g_strdup (sch_store_get_path (fixture->store));
+  g_autofree char *wal_path = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *captured = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  g_mutex_lock (&log_mutex);
+  g_string_truncate (log_text, 0);
+  g_mutex_unlock (&log_mutex);
+
+  /* A delivery, a refusal with field errors, a 401 and status changes: every
+   * path that stores or logs something. */
+  answer = sync_admin_call (fixture->receiver, "POST", "/admin/reject-next",
+                            "{\"pointer\": \"/person/vn\", \"detail\": \"Unknown.\"}", &status);
+  g_assert_true (SOUP_STATUS_IS_SUCCESSFUL (status));
+  g_object_set (fixture->engine, "max-parallel", 1, NULL);
+  sync_test_queue (fixture->store, refused, manifest2);
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  assert_reaches_state (fixture, refused, SCH_CASE_STATE_NEEDS_ATTENTION);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+  admin_status (fixture, kase, "{\"status\": \"received\"}");
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_RECEIVED);
+  g_object_set (fixture->engine, "token", "ws-token-9876543210", NULL);
+  sch_sync_engine_sync_now (fixture->engine);
+  g_assert_true (sync_test_wait (is_halted, fixture->engine, 20000));
+  sch_sync_engine_stop (fixture->engine);
+
+  g_mutex_lock (&log_mutex);
+  captured = g_strdup (log_text->str);
+  g_mutex_unlock (&log_mutex);
+  /* The engine did log (its debug messages), only never the token. */
+  g_assert_nonnull (strstr (captured, "sch-sync"));
+  g_assert_null (strstr (captured, SYNC_TEST_TOKEN));
+  g_assert_null (strstr (captured, "ws-token-9876543210"));
+  /* The files do hold what was synced, only never the token. */
+  g_assert_true (file_contains (db_path, "Rossi") || file_contains (wal_path, "Rossi"));
+  g_assert_false (file_contains (db_path, SYNC_TEST_TOKEN));
+  g_assert_false (file_contains (wal_path, SYNC_TEST_TOKEN));
+  g_assert_false (file_contains (db_path, "ws-token-9876543210"));
+  g_assert_false (file_contains (wal_path, "ws-token-9876543210"));
+}
+
 /* The composed PDFs waiting in the outbox are what the server was promised:
  * the clean-up of unused page files at start-up must leave them alone. */
 static void
@@ -634,8 +938,16 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *keyring_dir = NULL;
+  g_autofree char *client_ca = NULL;
+  g_autofree char *client_ca_arg = NULL;
+  const char *unavailable_args[] = { "--fail-rate=1", "--fail-status=503", "--retry-after=2", NULL };
+  const char *small_documents_args[] = { "--max-document-bytes=5000", NULL };
+  const char *client_ca_args[] = { NULL, NULL };
   int result;
 
+  /* Before anything logs: the token test reads every message. */
+  log_text = g_string_new (NULL);
+  g_log_set_writer_func (capture_log, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
   certs_dir = g_dir_make_tmp ("sch-sync-certs-XXXXXX", &error);
@@ -643,6 +955,9 @@ main (int   argc,
   sync_test_make_certs (certs_dir);
   keyring_dir = g_build_filename (certs_dir, "keyring", NULL);
   sync_keyring_start (keyring_dir);
+  client_ca = g_build_filename (certs_dir, "ca.pem", NULL);
+  client_ca_arg = g_strconcat ("--client-ca=", client_ca, NULL);
+  client_ca_args[0] = client_ca_arg;
 
   g_test_add_func ("/sync/wire", test_wire);
   g_test_add_func ("/sync/queued-files-survive-sweep", test_queued_files_survive_sweep);
@@ -651,9 +966,20 @@ main (int   argc,
   g_test_add ("/sync/bad-token", Fixture, NULL, fixture_set_up, test_bad_token, fixture_tear_down);
   g_test_add ("/sync/rejected-case", Fixture, NULL, fixture_set_up, test_rejected_case, fixture_tear_down);
   g_test_add ("/sync/offline", Fixture, NULL, fixture_set_up, test_offline, fixture_tear_down);
+  g_test_add ("/sync/server-unavailable", Fixture, unavailable_args, fixture_set_up,
+              test_server_unavailable, fixture_tear_down);
+  g_test_add ("/sync/client-certificate", Fixture, client_ca_args, fixture_set_up,
+              test_client_certificate, fixture_tear_down);
+  g_test_add ("/sync/idempotency-conflict", Fixture, NULL, fixture_set_up, test_idempotency_conflict,
+              fixture_tear_down);
+  g_test_add ("/sync/document-too-large", Fixture, small_documents_args, fixture_set_up,
+              test_document_too_large, fixture_tear_down);
+  g_test_add ("/sync/token-not-stored", Fixture, NULL, fixture_set_up, test_token_not_stored,
+              fixture_tear_down);
 
   result = g_test_run ();
   sync_test_rm_rf (certs_dir);
   g_free (certs_dir);
+  g_string_free (log_text, TRUE);
   return result;
 }

@@ -66,7 +66,8 @@ typedef struct {
   GBytes           *bytes;
   char             *password;
   SchPdfInfo       *info;
-  gboolean          flattened;
+  gboolean          rewritten;   /* bytes are the helper's copy, not the file's */
+  gboolean          flattened;   /* …made of page images only */
 } ImportJob;
 
 struct _SchDocumentsView
@@ -615,31 +616,38 @@ replace_bytes (ImportJob *job, GBytes *bytes)
   g_clear_pointer (&job->password, g_free);
 }
 
+/* A copy of the file made by the helper takes the file's place: checked
+ * against the limits, then inspected like the file was. */
+static void
+take_copy (ImportJob *job, GBytes *copy, gboolean flattened)
+{
+  g_autoptr(GError) error = NULL;
+  SchImportLimits limits = import_limits (job->view);
+
+  replace_bytes (job, copy);
+  job->rewritten = TRUE;
+  job->flattened |= flattened;
+  if (!sch_import_check_file (&limits, job->name, g_bytes_get_size (copy), case_bytes (job), &error))
+    {
+      import_error (job, error);
+      return;
+    }
+
+  inspect (job);
+}
+
 static void
 flattened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ImportJob *job = user_data;
   g_autoptr(GError) error = NULL;
-  SchImportLimits limits = import_limits (job->view);
   GBytes *flat;
 
   flat = sch_pdf_inspector_flatten_finish (SCH_PDF_INSPECTOR (source), result, &error);
   if (flat == NULL)
-    {
-      import_error (job, error);
-      return;
-    }
-
-  replace_bytes (job, flat);
-  job->flattened = TRUE;
-  if (!sch_import_check_file (&limits, job->name, g_bytes_get_size (flat), case_bytes (job), &error))
-    {
-      import_error (job, error);
-      return;
-    }
-
-  /* The flattened pages may differ slightly in size. */
-  inspect (job);
+    import_error (job, error);
+  else
+    take_copy (job, flat, TRUE);
 }
 
 static void
@@ -683,27 +691,25 @@ ask_flatten (ImportJob *job)
 }
 
 static void
-decrypted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+rewritten_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ImportJob *job = user_data;
   g_autoptr(GError) error = NULL;
-  GBytes *plain;
+  GBytes *copy;
 
-  plain = sch_pdf_inspector_compose_finish (SCH_PDF_INSPECTOR (source), result, &error);
-  if (plain == NULL)
-    {
-      import_error (job, error);
-      return;
-    }
-
-  replace_bytes (job, plain);
-  store_pdf (job);
+  copy = sch_pdf_inspector_compose_finish (SCH_PDF_INSPECTOR (source), result, &error);
+  if (copy == NULL)
+    import_error (job, error);
+  else
+    take_copy (job, copy, FALSE);
 }
 
-/* The password is not stored: the pages are kept as an unencrypted copy
- * (vector, composed by the helper), which every later step can open. */
+/* What is stored is never the file itself but the helper's copy of its
+ * pages (vector graphics, drawn by poppler onto a new cairo PDF): it holds
+ * no scripts, actions, attachments or fields whatever the file hid from
+ * the inspection, and it is unencrypted, so the password is not kept. */
 static void
-decrypt (ImportJob *job)
+rewrite (ImportJob *job)
 {
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_slot_page_free);
 
@@ -711,7 +717,7 @@ decrypt (ImportJob *job)
     g_ptr_array_add (pages, sch_slot_page_new_pdf (job->bytes, (int) i, job->password, 0));
 
   sch_pdf_inspector_compose_async (job->view->inspector, pages, job->view->cancellable,
-                                   decrypted_cb, job);
+                                   rewritten_cb, job);
 }
 
 static void
@@ -789,10 +795,17 @@ inspected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!sch_import_check_pages (&limits, job->name, job->info->n_pages, &error))
     import_error (job, error);
-  else if (!job->flattened && job->info->active != SCH_PDF_ACTIVE_NONE)
+  else if (job->info->active != SCH_PDF_ACTIVE_NONE && !job->flattened)
     ask_flatten (job);
-  else if (job->password != NULL)
-    decrypt (job);
+  else if (job->info->active != SCH_PDF_ACTIVE_NONE)
+    {
+      /* Pictures of pages cannot be active: the helper is not to be
+       * trusted with this file, and nothing of it is stored. */
+      g_set_error_literal (&error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNREADABLE, "");
+      import_error (job, error);
+    }
+  else if (!job->rewritten)
+    rewrite (job);
   else
     store_pdf (job);
 }

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <tiffio.h>
+#include <zlib.h>
 
 #include "sch-pdf-samples.h"
 
@@ -156,6 +157,290 @@ sample_pdf_form (void)
   };
 
   return sample_pdf_raw ("/AcroForm << /Fields [4 0 R] >>", "/Annots [4 0 R]", objects);
+}
+
+GBytes *
+sample_pdf_escaped (SampleEscaped what)
+{
+  const char *javascript[] = { "<< /S /J#61vaScript /J#53 (app.alert\\(1\\);) >>", NULL };
+  const char *launch[] = { "<< /S /Laun#63h /F (cmd.exe) >>", NULL };
+  const char *uri[] = { "<< /S /UR#49 /UR#49 (https://example.org/) >>", NULL };
+  const char *embedded[] = {
+    "<< /Names [(note.txt) 5 0 R] >>",
+    "<< /Type /Filespec /F (note.txt) /#45F << /F 6 0 R >> >>",
+    "<< /Type /E#6dbeddedFile /Length 6 >>\nstream\nhello\n\nendstream",
+    NULL
+  };
+
+  switch (what)
+    {
+    case SAMPLE_ESCAPED_JAVASCRIPT:
+      return sample_pdf_raw ("/OpenAction 4 0 R", NULL, javascript);
+    case SAMPLE_ESCAPED_LAUNCH:
+      return sample_pdf_raw ("/OpenAction 4 0 R", NULL, launch);
+    case SAMPLE_ESCAPED_URI:
+      return sample_pdf_raw ("/OpenAction 4 0 R", NULL, uri);
+    case SAMPLE_ESCAPED_EMBEDDED_FILE:
+      return sample_pdf_raw ("/Names << /E#6dbeddedFiles 4 0 R >>", NULL, embedded);
+    case SAMPLE_ESCAPED_FORM:
+    default:
+      /* A form without widgets on its pages: only its name tells. */
+      return sample_pdf_raw ("/Acro#46orm << /Fields [] /X#46A 4 0 R >>", NULL,
+                             (const char *[]) { "[(template) 5 0 R]", "<< /Length 0 >>\nstream\n\nendstream",
+                                                NULL });
+    }
+}
+
+static void
+encode_ascii_hex (GByteArray *out, const guint8 *data, gsize size)
+{
+  for (gsize i = 0; i < size; i++)
+    {
+      char pair[3];
+
+      g_snprintf (pair, sizeof pair, "%02X", data[i]);
+      g_byte_array_append (out, (const guint8 *) pair, 2);
+      if (i % 32 == 31)
+        g_byte_array_append (out, (const guint8 *) "\n", 1);
+    }
+  g_byte_array_append (out, (const guint8 *) ">", 1);
+}
+
+static void
+encode_ascii_85 (GByteArray *out, const guint8 *data, gsize size)
+{
+  for (gsize i = 0; i < size; i += 4)
+    {
+      gsize n = MIN (4, size - i);
+      guint32 value = 0;
+      char group[5];
+
+      for (gsize k = 0; k < 4; k++)
+        value = value << 8 | (k < n ? data[i + k] : 0);
+      if (value == 0 && n == 4)
+        {
+          g_byte_array_append (out, (const guint8 *) "z", 1);
+          continue;
+        }
+      for (int k = 4; k >= 0; k--, value /= 85)
+        group[k] = '!' + value % 85;
+      g_byte_array_append (out, (const guint8 *) group, n + 1);
+    }
+  g_byte_array_append (out, (const guint8 *) "~>", 2);
+}
+
+static void
+encode_flate (GByteArray *out, const guint8 *data, gsize size)
+{
+  uLongf length = compressBound (size);
+  guint original = out->len;
+
+  g_byte_array_set_size (out, original + length);
+  g_assert_cmpint (compress (out->data + original, &length, data, size), ==, Z_OK);
+  g_byte_array_set_size (out, original + length);
+}
+
+/* PNG "Up" on rows of @columns bytes, then Flate. */
+static void
+encode_flate_predictor (GByteArray *out, const guint8 *data, gsize size, gsize columns)
+{
+  g_autoptr(GByteArray) rows = g_byte_array_new ();
+
+  for (gsize r = 0; r * columns < size; r++)
+    {
+      g_byte_array_append (rows, (const guint8 *) "\x02", 1);
+      for (gsize i = 0; i < columns; i++)
+        {
+          gsize at = r * columns + i;
+          guint8 current = at < size ? data[at] : ' ';
+          guint8 above = r > 0 ? data[at - columns] : 0;
+
+          g_byte_array_append (rows, (const guint8[]) { current - above }, 1);
+        }
+    }
+  encode_flate (out, rows->data, rows->len);
+}
+
+typedef struct {
+  GByteArray *out;
+  guint32 buffer;
+  int bits;
+} BitWriter;
+
+static void
+write_code (BitWriter *writer, guint code)
+{
+  writer->buffer = writer->buffer << 9 | code;
+  writer->bits += 9;
+  while (writer->bits >= 8)
+    {
+      writer->bits -= 8;
+      g_byte_array_append (writer->out, (const guint8[]) { (writer->buffer >> writer->bits) & 0xff }, 1);
+    }
+}
+
+/* LZW with a table, kept short enough for 9-bit codes throughout. */
+static void
+encode_lzw (GByteArray *out, const guint8 *data, gsize size)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new (NULL, NULL);
+  BitWriter writer = { out, 0, 0 };
+  guint next = 258, current;
+
+  g_assert_cmpuint (size, <, 240);
+  write_code (&writer, 256);
+  current = data[0];
+  for (gsize i = 1; i < size; i++)
+    {
+      gpointer key = GUINT_TO_POINTER (current << 8 | data[i]);
+      gpointer code;
+
+      if (g_hash_table_lookup_extended (table, key, NULL, &code))
+        {
+          current = GPOINTER_TO_UINT (code);
+          continue;
+        }
+      write_code (&writer, current);
+      g_hash_table_insert (table, key, GUINT_TO_POINTER (next++));
+      current = data[i];
+    }
+  write_code (&writer, current);
+  write_code (&writer, 257);
+  if (writer.bits > 0)
+    write_code (&writer, 0);
+}
+
+static void
+encode_run_length (GByteArray *out, const guint8 *data, gsize size)
+{
+  for (gsize i = 0; i < size; i += 128)
+    {
+      gsize n = MIN (128, size - i);
+
+      g_byte_array_append (out, (const guint8[]) { n - 1 }, 1);
+      g_byte_array_append (out, data + i, n);
+    }
+  g_byte_array_append (out, (const guint8[]) { 128 }, 1);
+}
+
+static const char *
+encode_stream (GByteArray *out, SampleStream encoding, const guint8 *data, gsize size)
+{
+  switch (encoding)
+    {
+    case SAMPLE_STREAM_ASCII_HEX:
+      encode_ascii_hex (out, data, size);
+      return "/Filter /ASCIIHexDecode";
+    case SAMPLE_STREAM_ESCAPED_FILTER:
+      encode_ascii_hex (out, data, size);
+      return "/#46ilter /ASCII#48ex#44ecode";
+    case SAMPLE_STREAM_ASCII_85:
+      encode_ascii_85 (out, data, size);
+      return "/Filter /ASCII85Decode";
+    case SAMPLE_STREAM_ASCII_85_FLATE:
+      {
+        g_autoptr(GByteArray) flate = g_byte_array_new ();
+
+        encode_flate (flate, data, size);
+        encode_ascii_85 (out, flate->data, flate->len);
+        return "/Filter [/ASCII85Decode /FlateDecode]";
+      }
+    case SAMPLE_STREAM_FLATE_PREDICTOR:
+      encode_flate_predictor (out, data, size, 8);
+      return "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 8 >>";
+    case SAMPLE_STREAM_LZW:
+      encode_lzw (out, data, size);
+      return "/Filter /LZWDecode";
+    case SAMPLE_STREAM_RUN_LENGTH:
+      encode_run_length (out, data, size);
+      return "/Filter /RunLengthDecode";
+    case SAMPLE_STREAM_PLAIN:
+    default:
+      g_byte_array_append (out, data, size);
+      return "";
+    }
+}
+
+static void
+put_be (GByteArray *out, guint64 value, int bytes)
+{
+  for (int i = bytes - 1; i >= 0; i--)
+    g_byte_array_append (out, (const guint8[]) { (value >> (8 * i)) & 0xff }, 1);
+}
+
+/* A one-page PDF 1.5 whose objects @hidden (NULL-terminated, numbered 5,
+ * 6, …) are in an object stream encoded as @encoding, with a
+ * cross-reference stream. Objects 1 to 3 are the catalog, the page tree
+ * and the page, as in sample_pdf_raw(); 4 is the object stream. */
+GBytes *
+sample_pdf_object_stream (SampleStream       encoding,
+                          const char        *catalog_extra,
+                          const char *const *hidden)
+{
+  g_autoptr(GString) header = g_string_new (NULL);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GByteArray) encoded = g_byte_array_new ();
+  g_autoptr(GByteArray) xref = g_byte_array_new ();
+  GByteArray *pdf = g_byte_array_new ();
+  gsize offsets[4];
+  guint n_hidden = 0;
+  guint xref_number;
+  gsize xref_offset;
+  const char *filter;
+  g_autofree char *text = NULL;
+
+  for (; hidden[n_hidden] != NULL; n_hidden++)
+    {
+      g_string_append_printf (header, "%u %" G_GSIZE_FORMAT " ", 5 + n_hidden, body->len);
+      g_string_append_printf (body, "%s\n", hidden[n_hidden]);
+    }
+  g_string_append_c (header, '\n');
+  text = g_strconcat (header->str, body->str, NULL);
+  filter = encode_stream (encoded, encoding, (const guint8 *) text, strlen (text));
+
+  g_byte_array_append (pdf, (const guint8 *) "%PDF-1.5\n%\xe2\xe3\xcf\xd3\n", 15);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *object = NULL;
+
+      offsets[i] = pdf->len;
+      if (i == 0)
+        object = g_strdup_printf ("1 0 obj\n<< /Type /Catalog /Pages 2 0 R %s >>\nendobj\n",
+                                  catalog_extra != NULL ? catalog_extra : "");
+      else if (i == 1)
+        object = g_strdup ("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+      else if (i == 2)
+        object = g_strdup ("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n");
+      else
+        object = g_strdup_printf ("4 0 obj\n<< /Type /ObjStm /N %u /First %" G_GSIZE_FORMAT " /Length %u %s >>\nstream\n",
+                                  n_hidden, header->len, encoded->len, filter);
+      g_byte_array_append (pdf, (const guint8 *) object, strlen (object));
+    }
+  g_byte_array_append (pdf, encoded->data, encoded->len);
+  g_byte_array_append (pdf, (const guint8 *) "\nendstream\nendobj\n", 18);
+
+  /* Entries: 0 free, 1-4 in the file, the hidden ones in 4, then the
+   * cross-reference stream itself. */
+  xref_number = 5 + n_hidden;
+  xref_offset = pdf->len;
+  put_be (xref, 0, 1), put_be (xref, 0, 4), put_be (xref, 65535, 2);
+  for (guint i = 0; i < 4; i++)
+    put_be (xref, 1, 1), put_be (xref, offsets[i], 4), put_be (xref, 0, 2);
+  for (guint i = 0; i < n_hidden; i++)
+    put_be (xref, 2, 1), put_be (xref, 4, 4), put_be (xref, i, 2);
+  put_be (xref, 1, 1), put_be (xref, xref_offset, 4), put_be (xref, 0, 2);
+  {
+    g_autofree char *object = g_strdup_printf ("%u 0 obj\n<< /Type /XRef /Size %u /W [1 4 2] /Root 1 0 R "
+                                               "/Length %u >>\nstream\n",
+                                               xref_number, xref_number + 1, xref->len);
+    g_autofree char *tail = g_strdup_printf ("\nendstream\nendobj\nstartxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
+                                             xref_offset);
+
+    g_byte_array_append (pdf, (const guint8 *) object, strlen (object));
+    g_byte_array_append (pdf, xref->data, xref->len);
+    g_byte_array_append (pdf, (const guint8 *) tail, strlen (tail));
+  }
+  return g_byte_array_free_to_bytes (pdf);
 }
 
 /* Runs qpdf over @pdf; NULL when qpdf is not installed. */
@@ -391,7 +676,8 @@ write_sample (const char *directory,
 }
 
 /* The seed corpus of the fuzz target: valid, truncated, bit-flipped and
- * encrypted PDFs, PDFs with active content, and images. */
+ * encrypted PDFs, PDFs with active content (plain, with escaped names, in
+ * object streams of every encoding), and images. */
 void
 sample_write_corpus (const char *directory)
 {
@@ -399,6 +685,7 @@ sample_write_corpus (const char *directory)
   g_autoptr(GBytes) valid = sample_pdf_cairo (3, sizes);
   g_autoptr(GBytes) javascript = sample_pdf_javascript ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  const char *script[] = { "<< /S /JavaScript /JS (app.alert\\(1\\);) >>", NULL };
 
   g_mkdir_with_parents (directory, 0700);
   write_sample (directory, "valid.pdf", g_bytes_ref (valid));
@@ -413,6 +700,17 @@ sample_write_corpus (const char *directory)
   write_sample (directory, "launch.pdf", sample_pdf_launch ());
   write_sample (directory, "uri.pdf", sample_pdf_uri ());
   write_sample (directory, "form.pdf", sample_pdf_form ());
+  write_sample (directory, "escaped-javascript.pdf", sample_pdf_escaped (SAMPLE_ESCAPED_JAVASCRIPT));
+  write_sample (directory, "escaped-launch.pdf", sample_pdf_escaped (SAMPLE_ESCAPED_LAUNCH));
+  write_sample (directory, "escaped-uri.pdf", sample_pdf_escaped (SAMPLE_ESCAPED_URI));
+  write_sample (directory, "escaped-embedded-file.pdf", sample_pdf_escaped (SAMPLE_ESCAPED_EMBEDDED_FILE));
+  write_sample (directory, "escaped-form.pdf", sample_pdf_escaped (SAMPLE_ESCAPED_FORM));
+  for (int encoding = SAMPLE_STREAM_PLAIN; encoding <= SAMPLE_STREAM_ESCAPED_FILTER; encoding++)
+    {
+      g_autofree char *name = g_strdup_printf ("object-stream-%d.pdf", encoding);
+
+      write_sample (directory, name, sample_pdf_object_stream (encoding, "/OpenAction 5 0 R", script));
+    }
   write_sample (directory, "photo.jpg", sample_jpeg (64, 48, 300, 6));
   write_sample (directory, "image.png", sample_png (40, 30));
   write_sample (directory, "pages.tif", sample_tiff (2, 32, 24, 200));

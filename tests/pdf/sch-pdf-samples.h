@@ -18,6 +18,33 @@ GBytes  *sample_pdf_embedded_file  (void);
 GBytes  *sample_pdf_launch         (void);
 GBytes  *sample_pdf_uri            (void);
 GBytes  *sample_pdf_form           (void);
+
+/* Active content named with #xx escapes, where poppler-glib does not look. */
+typedef enum {
+  SAMPLE_ESCAPED_JAVASCRIPT,
+  SAMPLE_ESCAPED_LAUNCH,
+  SAMPLE_ESCAPED_URI,
+  SAMPLE_ESCAPED_EMBEDDED_FILE,
+  SAMPLE_ESCAPED_FORM,
+} SampleEscaped;
+
+GBytes  *sample_pdf_escaped        (SampleEscaped  what);
+
+/* How the object stream of sample_pdf_object_stream() is encoded. */
+typedef enum {
+  SAMPLE_STREAM_PLAIN,
+  SAMPLE_STREAM_ASCII_HEX,
+  SAMPLE_STREAM_ASCII_85,
+  SAMPLE_STREAM_ASCII_85_FLATE,
+  SAMPLE_STREAM_FLATE_PREDICTOR,
+  SAMPLE_STREAM_LZW,
+  SAMPLE_STREAM_RUN_LENGTH,
+  SAMPLE_STREAM_ESCAPED_FILTER,
+} SampleStream;
+
+GBytes  *sample_pdf_object_stream  (SampleStream   encoding,
+                                    const char    *catalog_extra,
+                                    const char    *const *hidden);
 GBytes  *sample_qpdf               (GBytes        *pdf,
                                     const char    *const *arguments);
 GBytes  *sample_pdf_encrypted      (GBytes        *pdf,

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sch-pdf-inspector.h"
 #include "sch-pdf-samples.h"
@@ -210,6 +211,153 @@ test_inspect_active_content (void)
       g_assert_null (g_strstr_len (g_bytes_get_data (hidden, NULL), g_bytes_get_size (hidden), "/JavaScript"));
       check_active (inspector, hidden, SCH_PDF_ACTIVE_JAVASCRIPT);
       check_active (inspector, hidden_form, SCH_PDF_ACTIVE_FORMS);
+    }
+}
+
+/* Names written with #xx escapes are the same names to a PDF reader. */
+static void
+test_inspect_escaped_names (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  const struct {
+    SampleEscaped sample;
+    SchPdfActiveContent expected;
+    const char *plain;
+  } cases[] = {
+    { SAMPLE_ESCAPED_JAVASCRIPT, SCH_PDF_ACTIVE_JAVASCRIPT, "/JavaScript" },
+    { SAMPLE_ESCAPED_LAUNCH, SCH_PDF_ACTIVE_LAUNCH, "/Launch" },
+    { SAMPLE_ESCAPED_URI, SCH_PDF_ACTIVE_URI, "/URI" },
+    { SAMPLE_ESCAPED_EMBEDDED_FILE, SCH_PDF_ACTIVE_EMBEDDED_FILES, "/EmbeddedFile" },
+    { SAMPLE_ESCAPED_FORM, SCH_PDF_ACTIVE_FORMS, "/AcroForm" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) pdf = sample_pdf_escaped (cases[i].sample);
+
+      g_assert_null (g_strstr_len (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), cases[i].plain));
+      check_active (inspector, pdf, cases[i].expected);
+    }
+}
+
+/* Dictionaries in object streams, whatever encodes the stream. */
+static void
+test_inspect_object_streams (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  const char *script[] = { "<< /S /JavaScript /JS (app.alert\\(1\\);) >>", NULL };
+  const char *launch[] = { "<< /Type /Action /S /Laun#63h /F (cmd.exe) >>", NULL };
+  const char *uri[] = { "<< /S /URI /URI (https://example.org/) >>", NULL };
+  const SampleStream encodings[] = {
+    SAMPLE_STREAM_PLAIN, SAMPLE_STREAM_ASCII_HEX, SAMPLE_STREAM_ASCII_85,
+    SAMPLE_STREAM_ASCII_85_FLATE, SAMPLE_STREAM_FLATE_PREDICTOR, SAMPLE_STREAM_LZW,
+    SAMPLE_STREAM_RUN_LENGTH, SAMPLE_STREAM_ESCAPED_FILTER,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (encodings); i++)
+    {
+      g_autoptr(GBytes) hidden_script = sample_pdf_object_stream (encodings[i], "/OpenAction 5 0 R", script);
+      g_autoptr(GBytes) hidden_launch = sample_pdf_object_stream (encodings[i], "/OpenAction 5 0 R", launch);
+      g_autoptr(GBytes) hidden_uri = sample_pdf_object_stream (encodings[i], "/OpenAction 5 0 R", uri);
+
+      g_test_message ("Object stream encoding %d", encodings[i]);
+      /* Encoded, the names are not in the file's bytes (run-length
+       * encoding keeps short texts as they are). */
+      if (encodings[i] != SAMPLE_STREAM_PLAIN && encodings[i] != SAMPLE_STREAM_RUN_LENGTH)
+        g_assert_null (g_strstr_len (g_bytes_get_data (hidden_script, NULL),
+                                     g_bytes_get_size (hidden_script), "JavaScript"));
+      check_active (inspector, hidden_script, SCH_PDF_ACTIVE_JAVASCRIPT);
+      check_active (inspector, hidden_launch, SCH_PDF_ACTIVE_LAUNCH);
+      check_active (inspector, hidden_uri, SCH_PDF_ACTIVE_URI);
+    }
+}
+
+/* Binary data of images can hold any bytes, short names among them: they
+ * do not make a clean PDF look active. */
+static void
+test_inspect_binary_is_clean (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GString) image = g_string_new ("<< /Type /XObject /Subtype /Image /Width 512 /Height 512 "
+                                           "/ColorSpace /DeviceRGB /BitsPerComponent 8 /Length 786432 >>\nstream\n");
+  g_autofree char *page = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchPdfInfo) info = NULL;
+
+  for (guint i = 0; i < 512 * 512 * 3; i++)
+    g_string_append_c (image, (char) (g_rand_int_range (rand, 128, 256)));
+  /* Short names amid binary bytes, as compressed data has them by chance. */
+  memcpy (image->str + image->len - 4000, "\x90/JS(\x91", 6);
+  memcpy (image->str + image->len - 3000, "\xa0/URI\xa1", 6);
+  memcpy (image->str + image->len - 2000, "\xb0/EF<\xb1", 6);
+  g_string_append (image, "\nendstream");
+  page = g_strdup ("/Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R");
+  {
+    const char *objects[] = { image->str, "<< /Length 31 >>\nstream\nq 595 0 0 842 0 0 cm /Im1 Do Q\nendstream",
+                              NULL };
+
+    pdf = sample_pdf_raw (NULL, page, objects);
+  }
+
+  info = inspect (inspector, pdf, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_pages, ==, 1);
+  g_assert_cmphex (info->active, ==, SCH_PDF_ACTIVE_NONE);
+}
+
+static GBytes *
+rewrite (SchPdfInspector *inspector,
+         GBytes          *pdf,
+         guint            n_pages,
+         GError         **error)
+{
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_slot_page_free);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  for (guint i = 0; i < n_pages; i++)
+    g_ptr_array_add (pages, sch_slot_page_new_pdf (pdf, i, NULL, 0));
+  sch_pdf_inspector_compose_async (inspector, pages, NULL, store_result, &result);
+  return sch_pdf_inspector_compose_finish (inspector, wait_for_result (&result), error);
+}
+
+/* What the app stores of a PDF is the helper's copy of its pages: inert
+ * by construction, whatever the inspection found or missed. */
+static void
+test_rewrite_is_inert (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  const char *script[] = { "<< /S /JavaScript /JS (app.alert\\(1\\);) >>", NULL };
+  g_autoptr(GPtrArray) hostile = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  const char *const active_names[] = {
+    "/JavaScript", "/JS", "/Launch", "/URI", "/EmbeddedFile", "/AcroForm", "/Annots", "/OpenAction",
+    "/ObjStm",
+  };
+
+  g_ptr_array_add (hostile, sample_pdf_javascript ());
+  g_ptr_array_add (hostile, sample_pdf_embedded_file ());
+  g_ptr_array_add (hostile, sample_pdf_launch ());
+  g_ptr_array_add (hostile, sample_pdf_uri ());
+  g_ptr_array_add (hostile, sample_pdf_form ());
+  for (int i = SAMPLE_ESCAPED_JAVASCRIPT; i <= SAMPLE_ESCAPED_FORM; i++)
+    g_ptr_array_add (hostile, sample_pdf_escaped (i));
+  g_ptr_array_add (hostile, sample_pdf_object_stream (SAMPLE_STREAM_ASCII_85_FLATE, "/OpenAction 5 0 R", script));
+
+  for (guint i = 0; i < hostile->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) copy = rewrite (inspector, g_ptr_array_index (hostile, i), 1, &error);
+      g_autoptr(SchPdfInfo) info = NULL;
+
+      g_assert_no_error (error);
+      info = inspect (inspector, copy, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (info->n_pages, ==, 1);
+      g_assert_cmpfloat_with_epsilon (info->page_sizes[0], 595, 0.01);
+      g_assert_cmphex (info->active, ==, SCH_PDF_ACTIVE_NONE);
+      for (gsize k = 0; k < G_N_ELEMENTS (active_names); k++)
+        g_assert_null (g_strstr_len (g_bytes_get_data (copy, NULL), g_bytes_get_size (copy), active_names[k]));
     }
 }
 
@@ -501,7 +649,11 @@ main (int    argc,
   g_test_add_func ("/pdf/inspect/damaged", test_inspect_damaged);
   g_test_add_func ("/pdf/inspect/encrypted", test_inspect_encrypted);
   g_test_add_func ("/pdf/inspect/active-content", test_inspect_active_content);
+  g_test_add_func ("/pdf/inspect/escaped-names", test_inspect_escaped_names);
+  g_test_add_func ("/pdf/inspect/object-streams", test_inspect_object_streams);
+  g_test_add_func ("/pdf/inspect/binary-is-clean", test_inspect_binary_is_clean);
   g_test_add_func ("/pdf/flatten", test_flatten);
+  g_test_add_func ("/pdf/rewrite/inert", test_rewrite_is_inert);
   g_test_add_func ("/pdf/render/thumbnails", test_render_thumbnails);
   g_test_add_func ("/pdf/helper/hangs", test_helper_hangs);
   g_test_add_func ("/pdf/helper/killed", test_helper_killed);

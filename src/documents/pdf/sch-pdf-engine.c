@@ -3,7 +3,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "sch-pdf-helper"
-#define _GNU_SOURCE /* memmem */
 
 #include "config.h"
 
@@ -11,12 +10,11 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <math.h>
 #include <poppler.h>
-#include <string.h>
-#include <zlib.h>
 
 #include "sch-pdf-engine.h"
 #include "sch-pdf-error.h"
 #include "sch-pdf-protocol.h"
+#include "sch-pdf-scan.h"
 #include "sch-slot-composer.h"
 
 /* poppler-glib 22.12 defines no autoptr cleanups of its own. */
@@ -130,32 +128,6 @@ request_pdf (GPtrArray *blobs)
 
 /* Inspect */
 
-/* Whether the PDF name /@name occurs as a token. Catches what poppler-glib
- * does not expose (an /OpenAction, /Launch outside links, an /AcroForm
- * without widgets); poppler's own view adds what it parsed. */
-static gboolean
-has_name (const guint8 *data,
-          gsize         size,
-          const char   *name)
-{
-  gsize length = strlen (name);
-  const guint8 *end = data + size;
-  const guint8 *p = data;
-
-  if (size == 0)
-    return FALSE;
-  while ((p = memmem (p, end - p, name, length)) != NULL)
-    {
-      const guint8 *after = p + length;
-
-      if (p > data && p[-1] == '/' &&
-          (after == end || strchr (" \t\r\n\f/<>[]()%{}", *after) != NULL || *after == '\0'))
-        return TRUE;
-      p = after;
-    }
-  return FALSE;
-}
-
 static void
 classify_action (PopplerAction *action,
                  guint         *flags)
@@ -220,101 +192,6 @@ page_active_content (PopplerPage *page)
   return flags;
 }
 
-static guint
-scan_active_names (const guint8 *data,
-                   gsize         size)
-{
-  guint flags = 0;
-
-  if (has_name (data, size, "JavaScript") || has_name (data, size, "JS"))
-    flags |= SCH_PDF_ACTIVE_JAVASCRIPT;
-  if (has_name (data, size, "EmbeddedFile") || has_name (data, size, "EmbeddedFiles") ||
-      has_name (data, size, "FileAttachment"))
-    flags |= SCH_PDF_ACTIVE_EMBEDDED_FILES;
-  if (has_name (data, size, "Launch") || has_name (data, size, "GoToR") ||
-      has_name (data, size, "GoToE") || has_name (data, size, "SubmitForm") ||
-      has_name (data, size, "ImportData") || has_name (data, size, "RichMedia"))
-    flags |= SCH_PDF_ACTIVE_LAUNCH;
-  if (has_name (data, size, "URI"))
-    flags |= SCH_PDF_ACTIVE_URI;
-  if (has_name (data, size, "AcroForm") || has_name (data, size, "XFA"))
-    flags |= SCH_PDF_ACTIVE_FORMS;
-  return flags;
-}
-
-/* Inflates one Flate stream starting at @data, at most @max bytes of it. */
-static GByteArray *
-inflate_stream (const guint8 *data,
-                gsize         size,
-                gsize         max)
-{
-  GByteArray *out = g_byte_array_new ();
-  z_stream z = { 0 };
-  guint8 chunk[65536];
-  int status = Z_OK;
-
-  if (inflateInit (&z) != Z_OK)
-    return out;
-  z.next_in = (Bytef *) data;
-  z.avail_in = MIN (size, G_MAXUINT32);
-  while (status == Z_OK && out->len < max)
-    {
-      z.next_out = chunk;
-      z.avail_out = sizeof chunk;
-      status = inflate (&z, Z_NO_FLUSH);
-      g_byte_array_append (out, chunk, sizeof chunk - z.avail_out);
-      if (z.avail_out == sizeof chunk)
-        break;
-    }
-  inflateEnd (&z);
-  return out;
-}
-
-/* Object streams (PDF 1.5) hide dictionaries such as an /OpenAction with
- * /JS, which poppler-glib does not report either: scan inflated streams. */
-static guint
-scan_compressed_names (const guint8 *data,
-                       gsize         size)
-{
-  const gsize per_stream = 16 * 1024 * 1024;
-  gsize budget = 128 * 1024 * 1024;
-  const guint8 *end = data + size;
-  const guint8 *p = data;
-  guint flags = 0;
-
-  if (size == 0)
-    return 0;
-  while (budget > 0 && (p = memmem (p, end - p, "stream", 6)) != NULL)
-    {
-      const guint8 *start = p + 6;
-      const guint8 *stop;
-      g_autoptr(GByteArray) inflated = NULL;
-
-      if (p > data && p[-1] == 'd')
-        {
-          p = start;
-          continue;
-        }
-      if (start < end && *start == '\r')
-        start++;
-      if (start >= end || *start != '\n')
-        {
-          p = start;
-          continue;
-        }
-      start++;
-      stop = memmem (start, end - start, "endstream", 9);
-      if (stop == NULL)
-        stop = end;
-
-      inflated = inflate_stream (start, stop - start, MIN (per_stream, budget));
-      flags |= scan_active_names (inflated->data, inflated->len);
-      budget -= MIN (budget, inflated->len);
-      p = stop;
-    }
-  return flags;
-}
-
 static gboolean
 handle_inspect (JsonObject  *request,
                 GPtrArray   *blobs,
@@ -342,7 +219,7 @@ handle_inspect (JsonObject  *request,
 
   n_pages = poppler_document_get_n_pages (document);
   data = g_bytes_get_data (pdf, &size);
-  flags = scan_active_names (data, size) | scan_compressed_names (data, size);
+  flags = sch_pdf_scan_active_content (data, size);
   if (poppler_document_has_javascript (document))
     flags |= SCH_PDF_ACTIVE_JAVASCRIPT;
   if (poppler_document_has_attachments (document))
@@ -371,7 +248,7 @@ handle_inspect (JsonObject  *request,
   json_object_set_array_member (answer->response, "pages", sizes);
 
   json_object_set_boolean_member (answer->response, "encrypted",
-                                  password != NULL || has_name (data, size, "Encrypt"));
+                                  password != NULL || sch_pdf_scan_has_name (data, size, "Encrypt"));
   active = json_object_new ();
   json_object_set_boolean_member (active, "javascript", flags & SCH_PDF_ACTIVE_JAVASCRIPT);
   json_object_set_boolean_member (active, "embedded-files", flags & SCH_PDF_ACTIVE_EMBEDDED_FILES);

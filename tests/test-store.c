@@ -374,10 +374,11 @@ test_store_states_journal (void)
 
   lines = sch_store_journal_list (store, sch_case_get_uuid (kase), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpuint (lines->len, ==, 4);
   assert_journal_line (g_ptr_array_index (lines, 0), "state", "complete -> awaiting-signature");
   assert_journal_line (g_ptr_array_index (lines, 1), "state", "draft -> complete");
-  assert_journal_line (g_ptr_array_index (lines, 2), "created", "B-EMPLOYED");
+  assert_journal_line (g_ptr_array_index (lines, 2), "edited", "");
+  assert_journal_line (g_ptr_array_index (lines, 3), "created", "B-EMPLOYED");
   g_clear_pointer (&lines, g_ptr_array_unref);
 
   sch_store_journal_add (store, sch_case_get_uuid (kase), "printed", "form", &error);
@@ -421,8 +422,55 @@ test_store_states_journal (void)
   g_assert_cmpstr (sch_case_get_value (loaded, "person", 0, "official_name"), ==, "Rossi");
   lines = sch_store_journal_list (store, sch_case_get_uuid (kase), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (lines->len, ==, 4);
+  g_assert_cmpuint (lines->len, ==, 5);
   assert_journal_line (g_ptr_array_index (lines, 0), "printed", "form");
+
+  g_assert_finalize_object (store);
+  remove_tree (dir);
+}
+
+/* Who worked on a draft is journaled once per sitting, not per autosave. */
+static void
+test_store_edit_journal (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "schalter.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchCase) kase = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  SchStore *store = open_store (path);
+  const char *names[] = { "R", "Ro", "Ros", "Ross", "Rossi" };
+
+  kase = sch_store_create_case (store, "B-EMPLOYED", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    set_and_save (store, kase, "person", "official_name", names[i]);
+
+  lines = sch_store_journal_list (store, sch_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lines->len, ==, 2);
+  assert_journal_line (g_ptr_array_index (lines, 0), "edited", "");
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* After another entry, the next edit is journaled again. */
+  g_assert_true (sch_store_journal_add (store, sch_case_get_uuid (kase), "printed", "form", &error));
+  set_and_save (store, kase, "person", "first_names", "Giulia");
+  set_and_save (store, kase, "person", "first_names", "Giulia Maria");
+  lines = sch_store_journal_list (store, sch_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lines->len, ==, 4);
+  assert_journal_line (g_ptr_array_index (lines, 0), "edited", "");
+  assert_journal_line (g_ptr_array_index (lines, 1), "printed", "form");
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* Saves of a case that is no longer a draft (the office's reference) are
+   * not the clerk's edits. */
+  g_assert_true (sch_store_set_state (store, kase, SCH_CASE_STATE_COMPLETE, &error));
+  set_and_save (store, kase, "person", "first_names", "Giulia");
+  lines = sch_store_journal_list (store, sch_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lines->len, ==, 5);
+  assert_journal_line (g_ptr_array_index (lines, 0), "state", "draft -> complete");
 
   g_assert_finalize_object (store);
   remove_tree (dir);
@@ -1103,6 +1151,7 @@ main (int   argc,
   g_test_add_func ("/store/modified-increases", test_store_modified_increases);
   g_test_add_func ("/store/case-changed", test_store_case_changed);
   g_test_add_func ("/store/states-journal", test_store_states_journal);
+  g_test_add_func ("/store/edit-journal", test_store_edit_journal);
   g_test_add_func ("/store/migration-v1", test_store_migration_v1);
   g_test_add_func ("/store/newer-schema", test_store_newer_schema);
   g_test_add_func ("/store/corrupt", test_store_corrupt);

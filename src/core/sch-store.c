@@ -19,6 +19,7 @@
 /* "SCHL" in the database header: tells our files from any other SQLite file. */
 #define SCH_STORE_APPLICATION_ID 0x5343484c
 #define SCH_STORE_BUSY_TIMEOUT_MS 5000
+#define EDIT_JOURNAL_MINUTES 10
 
 struct _SchStore
 {
@@ -949,6 +950,60 @@ journal_insert (SchStore    *self,
   return stmt_run (self, stmt, error);
 }
 
+/* Whether the case's newest journal line already says that this user edited
+ * it within the last EDIT_JOURNAL_MINUTES: edits are saved every second, the
+ * journal should say who worked on a case, not every keystroke. */
+static gboolean
+journal_has_recent_edit (SchStore    *self,
+                         const char  *case_uuid,
+                         gboolean    *recent,
+                         GError     **error)
+{
+  g_autoptr(SchStmt) stmt = NULL;
+  int rc;
+
+  *recent = FALSE;
+  stmt = store_statement (self,
+                          "SELECT at, user, action FROM journal"
+                          " WHERE case_uuid = ?1 ORDER BY id DESC LIMIT 1",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, case_uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW &&
+      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "edited") == 0 &&
+      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), g_get_user_name ()) == 0)
+    {
+      g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (stmt, 0), NULL);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      *recent = at != NULL && g_date_time_difference (now, at) < EDIT_JOURNAL_MINUTES * G_TIME_SPAN_MINUTE;
+      rc = sqlite3_step (stmt);
+    }
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return sch_sql_fail (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+journal_note_edit (SchStore    *self,
+                   SchCase     *kase,
+                   GError     **error)
+{
+  gboolean recent;
+
+  /* Only the clerk edits drafts; later saves record what the office sent. */
+  if (sch_case_get_state (kase) != SCH_CASE_STATE_DRAFT)
+    return TRUE;
+  if (!journal_has_recent_edit (self, sch_case_get_uuid (kase), &recent, error))
+    return FALSE;
+
+  return recent || journal_insert (self, sch_case_get_uuid (kase), "edited", NULL, error);
+}
+
 gboolean
 sch_store_journal_add (SchStore    *self,
                        const char  *case_uuid,
@@ -1189,6 +1244,7 @@ sch_store_save_case (SchStore  *self,
     return FALSE;
 
   if (!write_case (self, kase, modified, error) ||
+      !journal_note_edit (self, kase, error) ||
       !store_commit (self, error))
     {
       store_rollback (self);
@@ -1233,7 +1289,7 @@ sch_store_set_state (SchStore      *self,
     return FALSE;
 
   /* Unsaved edits go into the same transaction as the state they led to. */
-  if (dirty && !write_case (self, kase, modified, error))
+  if (dirty && (!write_case (self, kase, modified, error) || !journal_note_edit (self, kase, error)))
     goto fail;
 
   update = store_statement (self, "UPDATE cases SET state = ?1, modified = ?2 WHERE uuid = ?3", error);

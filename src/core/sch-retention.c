@@ -10,7 +10,7 @@
 #include "sch-store-pages.h"
 #include "sch-store-sql.h"
 
-/* Compact when at least this share of the file is free pages. */
+/* Vacuum when at least this share of the file is free pages. */
 #define FREE_SHARE_FOR_VACUUM 4   /* one in four */
 
 static gboolean
@@ -190,19 +190,132 @@ purge_case (SchStore    *store,
          remove_sent_documents (store, blobs, error);
 }
 
-gboolean
-sch_retention_compact (SchStore  *store,
-                       GError   **error)
+/* Empties the write-ahead log. A reader on another connection can keep it
+ * from that for a moment; the next run empties it then. */
+static gboolean
+checkpoint (SchStore  *store,
+            GError   **error)
 {
-  g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
+  g_autoptr(SchSqlStmt) stmt = sch_sql_prepare (store, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+  int rc;
 
-  /* secure_delete zeroes freed space, also in the pages VACUUM writes; the
-   * FTS optimize drops deleted rows' tokens from the index segments. */
-  return sch_sql_exec (store, "PRAGMA secure_delete = ON", error) &&
-         sch_sql_exec (store, "INSERT INTO cases_fts (cases_fts) VALUES ('optimize')", error) &&
-         sch_sql_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", error) &&
-         sch_sql_exec (store, "VACUUM", error) &&
-         sch_sql_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return sch_sql_fail (store, rc, error);
+
+  if (sqlite3_column_int (stmt, 0) != 0)
+    g_debug ("The write-ahead log is in use; it is emptied at the next run");
+  return TRUE;
+}
+
+/* Deleted rows leave their words in the search index's segments until
+ * they are merged, and their pages in the write-ahead log until it is
+ * checkpointed: both are done after every run. The store zeroes what it
+ * deletes (secure_delete); VACUUM only gives the free pages back. */
+static gboolean
+scrub (SchStore  *store,
+       GError   **error)
+{
+  gint64 free_pages;
+  gint64 pages;
+
+  if (!sch_sql_exec (store, "INSERT INTO cases_fts (cases_fts) VALUES ('optimize')", error) ||
+      !checkpoint (store, error))
+    return FALSE;
+
+  free_pages = query_pragma (store, "PRAGMA freelist_count");
+  pages = query_pragma (store, "PRAGMA page_count");
+  if (free_pages * FREE_SHARE_FOR_VACUUM < pages)
+    return TRUE;
+
+  return sch_sql_exec (store, "VACUUM", error) && checkpoint (store, error);
+}
+
+/* Cases due for purging: uuid and acknowledgement time, alternating. */
+static GPtrArray *
+due_cases (SchStore   *store,
+           guint       days,
+           GDateTime  *now,
+           GError    **error)
+{
+  g_autoptr(GDateTime) cutoff = g_date_time_add_days (now, -(gint) days);
+  g_autofree char *cutoff_text = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SchSqlStmt) stmt = NULL;
+  int rc;
+
+  /* RFC 3339 UTC timestamps with whole seconds compare as text. The clock
+   * starts when the office first acknowledged the case; a case whose latest
+   * status asks for documents is still being worked on, whatever its state
+   * here says. */
+  stmt = sch_sql_prepare (store,
+                  "SELECT c.uuid, h.ack FROM cases c"
+                  " JOIN (SELECT case_uuid, min (at) AS ack FROM case_status_history"
+                  "       WHERE status IN ('received', 'in-review', 'documents-requested', 'decided', 'closed')"
+                  "       GROUP BY case_uuid) h ON h.case_uuid = c.uuid"
+                  " WHERE c.state IN ('submitted', 'received', 'in-review', 'decided', 'closed')"
+                  "   AND h.ack <= ?1"
+                  "   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_uuid = c.uuid"
+                  "                   AND o.state IN ('pending', 'failed'))"
+                  "   AND coalesce ((SELECT s.status FROM case_status_history s"
+                  "                  WHERE s.case_uuid = c.uuid ORDER BY s.at DESC, s.id DESC LIMIT 1),"
+                  "                 '') <> 'documents-requested'",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, cutoff_text, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (due, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (due, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sch_sql_fail (store, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&due);
+}
+
+/* Adds the uuid of each purged case to @purged, also when a later one fails. */
+static gboolean
+purge_due (SchStore      *store,
+           guint          days,
+           GDateTime     *now,
+           GCancellable  *cancellable,
+           GPtrArray     *purged,
+           GError       **error)
+{
+  g_autoptr(GDateTime) real_now = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GError) scrub_error = NULL;
+  gboolean ok = TRUE;
+
+  if (now == NULL)
+    now = real_now = g_date_time_new_now_utc ();
+
+  due = due_cases (store, days, now, error);
+  if (due == NULL)
+    return FALSE;
+
+  for (guint i = 0; ok && i + 1 < due->len; i += 2)
+    {
+      ok = !g_cancellable_set_error_if_cancelled (cancellable, error) &&
+           purge_case (store, due->pdata[i], due->pdata[i + 1], error);
+      if (ok)
+        g_ptr_array_add (purged, g_strdup (due->pdata[i]));
+    }
+
+  /* Also after a failure: what was purged must not stay on the disk. */
+  if (!scrub (store, ok ? error : &scrub_error))
+    return FALSE;
+
+  return ok;
 }
 
 gboolean
@@ -212,63 +325,102 @@ sch_retention_run (SchStore   *store,
                    guint      *n_purged,
                    GError    **error)
 {
-  g_autoptr(GDateTime) real_now = NULL;
-  g_autoptr(GDateTime) cutoff = NULL;
-  g_autoptr(SchSqlStmt) stmt = NULL;
-  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) acknowledged = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *cutoff_text = NULL;
-  gint64 free_pages;
-  gint64 pages;
-  int rc;
+  g_autoptr(GPtrArray) purged = g_ptr_array_new_with_free_func (g_free);
+  gboolean ok;
 
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (now == NULL)
-    now = real_now = g_date_time_new_now_utc ();
-  cutoff = g_date_time_add_days (now, -(gint) days);
-  cutoff_text = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%SZ");
-
-  /* Freed pages are zeroed from here on, so purged data leaves no traces. */
-  if (!sch_sql_exec (store, "PRAGMA secure_delete = ON", error))
-    return FALSE;
-
-  /* RFC 3339 UTC timestamps with whole seconds compare as text. */
-  stmt = sch_sql_prepare (store,
-                  "SELECT c.uuid, h.ack FROM cases c"
-                  " JOIN (SELECT case_uuid, min (at) AS ack FROM case_status_history"
-                  "       WHERE status IN ('received', 'in-review', 'documents-requested', 'decided', 'closed')"
-                  "       GROUP BY case_uuid) h ON h.case_uuid = c.uuid"
-                  " WHERE c.state IN ('submitted', 'received', 'in-review', 'decided', 'closed')"
-                  "   AND h.ack <= ?1"
-                  "   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_uuid = c.uuid"
-                  "                   AND o.state IN ('pending', 'failed'))",
-                  error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, cutoff_text, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_ptr_array_add (uuids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-      g_ptr_array_add (acknowledged, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
-    }
-  if (rc != SQLITE_DONE)
-    return sch_sql_fail (store, rc, error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  for (guint i = 0; i < uuids->len; i++)
-    if (!purge_case (store, uuids->pdata[i], acknowledged->pdata[i], error))
-      return FALSE;
-
+  ok = purge_due (store, days, now, NULL, purged, error);
   if (n_purged != NULL)
-    *n_purged = uuids->len;
+    *n_purged = purged->len;
 
-  free_pages = query_pragma (store, "PRAGMA freelist_count");
-  pages = query_pragma (store, "PRAGMA page_count");
-  if (uuids->len > 0 && free_pages * FREE_SHARE_FOR_VACUUM >= pages)
-    return sch_retention_compact (store, error);
+  return ok;
+}
+
+/* Asynchronous */
+
+typedef struct {
+  char      *path;
+  guint      days;
+  GDateTime *now;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_free (data->path);
+  g_clear_pointer (&data->now, g_date_time_unref);
+  g_free (data);
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  RunData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchStore) store = NULL;
+  g_autoptr(GPtrArray) purged = g_ptr_array_new_with_free_func (g_free);
+
+  /* Its own connection: SQLite connections are not shared between threads,
+   * and in WAL mode the window's connection keeps reading meanwhile. */
+  store = sch_store_open (data->path, &error);
+  if (store == NULL || !purge_due (store, data->days, data->now, cancellable, purged, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&purged), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+sch_retention_run_async (SchStore            *store,
+                         guint                days,
+                         GDateTime           *now,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RunData *data;
+
+  g_return_if_fail (SCH_IS_STORE (store));
+
+  data = g_new0 (RunData, 1);
+  data->path = g_strdup (sch_store_get_path (store));
+  data->days = days;
+  data->now = now != NULL ? g_date_time_ref (now) : NULL;
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sch_retention_run_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+  g_task_run_in_thread (task, run_thread);
+}
+
+gboolean
+sch_retention_run_finish (SchStore      *store,
+                          GAsyncResult  *result,
+                          guint         *n_purged,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) purged = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  purged = g_task_propagate_pointer (G_TASK (result), error);
+  if (purged == NULL)
+    return FALSE;
+
+  /* The window's lists and editors read the cases again. */
+  for (guint i = 0; i < purged->len; i++)
+    g_signal_emit_by_name (store, "case-changed", (const char *) purged->pdata[i]);
+  if (n_purged != NULL)
+    *n_purged = purged->len;
 
   return TRUE;
 }

@@ -12,17 +12,29 @@ G_BEGIN_DECLS
 
 /* Purges every case the office acknowledged ("received" or a later status)
  * more than @days before @now (NULL: now), that waits for nothing (no call
- * in the outbox, documents not requested). Compacts the database when much
- * of it is free afterwards. @n_purged may be NULL. */
-gboolean sch_retention_run     (SchStore   *store,
-                                guint       days,
-                                GDateTime  *now,
-                                guint      *n_purged,
-                                GError    **error);
+ * in the outbox) and that the office is not waiting for (its latest status
+ * is not "documents-requested"). Afterwards the search index is rewritten
+ * and the write-ahead log emptied, so that the purged data is gone from the
+ * files on disk (the store zeroes what it deletes); the file is vacuumed
+ * when much of it is free. @n_purged may be NULL. */
+gboolean sch_retention_run        (SchStore            *store,
+                                   guint                days,
+                                   GDateTime           *now,
+                                   guint               *n_purged,
+                                   GError             **error);
 
-/* Rewrites the search index and the database file so that deleted data is
- * gone from the disk too (FTS optimize, checkpoint, VACUUM, checkpoint). */
-gboolean sch_retention_compact (SchStore  *store,
-                                GError   **error);
+/* The same in a worker thread with its own connection to @store's file, so
+ * that the UI never waits for it. @cancellable stops it between cases. */
+void     sch_retention_run_async  (SchStore            *store,
+                                   guint                days,
+                                   GDateTime           *now,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+/* Emits @store's "case-changed" for each purged case. */
+gboolean sch_retention_run_finish (SchStore            *store,
+                                   GAsyncResult        *result,
+                                   guint               *n_purged,
+                                   GError             **error);
 
 G_END_DECLS

@@ -692,8 +692,11 @@ store_configure (SchStore  *self,
    * reported done survives a power cut. */
   /* 16 MiB of page cache keeps the list's indexes and the search index of
    * 100,000 cases in memory, where the default 2 MiB re-reads them. */
+  /* secure_delete zeroes what is deleted or overwritten, so that old copies
+   * of a person's data do not linger in free space after retention. */
   return store_run (self, "PRAGMA foreign_keys = ON", error) &&
          store_run (self, "PRAGMA synchronous = FULL", error) &&
+         store_run (self, "PRAGMA secure_delete = ON", error) &&
          store_run (self, "PRAGMA cache_size = -16384", error);
 }
 

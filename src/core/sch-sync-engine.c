@@ -46,6 +46,7 @@ struct _SchSyncEngine
   gboolean         online;
   gboolean         halted;
   gboolean         polling;
+  gboolean         poll_again;          /* asked to poll while a poll was on its way */
   gboolean         fetching_info;
   gboolean         info_failed;         /* the server did not tell its limits: send without */
   guint64          max_document_bytes;  /* from /v1/info; 0 until known */
@@ -1371,6 +1372,37 @@ node_to_json (JsonNode *node)
   return json_generator_to_data (generator, NULL);
 }
 
+/* The office still works on a case whose data is gone here: the change
+ * goes into its history and its journal stub (without the office's note,
+ * which may name the person), and a request for documents still reaches
+ * the clerk by the office's reference. */
+static void
+apply_purged_change (SchSyncEngine *self,
+                     SchCase       *kase,
+                     const char    *status,
+                     const char    *at,
+                     const char    *requested)
+{
+  const char *uuid = sch_case_get_uuid (kase);
+  g_autoptr(GError) error = NULL;
+  gboolean added = FALSE;
+
+  if (!sch_outbox_add_history (self->store, uuid, status, at, NULL, NULL, &added, &error))
+    {
+      g_warning ("Storing a status change failed: %s", error->message);
+      return;
+    }
+  if (!added)
+    return;
+
+  if (!sch_store_journal_add (self->store, uuid, "office-status", status, &error))
+    g_warning ("Journaling a status change failed: %s", error->message);
+  emit_case_updated (self, uuid);
+
+  if (g_str_equal (status, "documents-requested"))
+    g_signal_emit (self, signals[DOCUMENTS_REQUESTED], 0, uuid, sch_case_get_reference (kase), requested);
+}
+
 static void
 apply_change (SchSyncEngine *self,
               JsonObject    *change)
@@ -1391,8 +1423,14 @@ apply_change (SchSyncEngine *self,
     return;
 
   kase = sch_store_load_case (self->store, case_uuid, NULL);
-  if (kase == NULL || sch_case_get_state (kase) == SCH_CASE_STATE_PURGED)
+  if (kase == NULL)
     return;
+
+  if (sch_case_get_state (kase) == SCH_CASE_STATE_PURGED)
+    {
+      apply_purged_change (self, kase, status, at, requested);
+      return;
+    }
 
   if (!sch_outbox_add_history (self->store, case_uuid, status, at, note, requested, &added, &error))
     {
@@ -1525,6 +1563,9 @@ poll_changes (SchSyncEngine *self)
   g_autofree char *cursor = NULL;
   g_autofree char *path = NULL;
 
+  /* The answer on its way may predate what the caller wants to see. */
+  if (self->polling)
+    self->poll_again = TRUE;
   if (self->polling || !can_send (self))
     return;
 
@@ -1567,6 +1608,9 @@ schedule_poll (SchSyncEngine *self,
   if (!self->started)
     return;
 
+  if (self->poll_again)
+    seconds = 0;
+  self->poll_again = FALSE;
   if (seconds == 0)
     self->poll_source = g_idle_add (poll_timeout, self);
   else

@@ -22,6 +22,8 @@ struct _SchApplication
   SchSyncEngine *engine;
   GCancellable  *token_cancellable;
   guint          retention_id;
+  GCancellable  *retention_cancellable;
+  gboolean       retention_running;
   gboolean       engine_started;
 };
 
@@ -180,19 +182,38 @@ documents_requested_cb (SchApplication *self,
   g_application_send_notification (G_APPLICATION (self), case_uuid, notification);
 }
 
+static void
+retention_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SchApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint n_purged = 0;
+
+  self->retention_running = FALSE;
+  if (!sch_retention_run_finish (SCH_STORE (source), result, &n_purged, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Deleting the data of acknowledged cases failed: %s", error->message);
+    }
+  else if (n_purged > 0)
+    {
+      g_debug ("Retention deleted the data of %u cases", n_purged);
+    }
+}
+
+/* In a worker thread with its own connection: purging and rewriting the
+ * search index take a while on a large database. */
 static gboolean
 run_retention (gpointer user_data)
 {
   SchApplication *self = user_data;
-  g_autoptr(GError) error = NULL;
-  guint n_purged = 0;
 
-  if (!sch_retention_run (self->store, g_settings_get_uint (self->settings, "retention-days"),
-                          NULL, &n_purged, &error))
-    g_message ("Deleting the data of acknowledged cases failed: %s", error->message);
-  else if (n_purged > 0)
-    g_debug ("Retention deleted the data of %u cases", n_purged);
+  if (self->retention_running)
+    return G_SOURCE_CONTINUE;
 
+  self->retention_running = TRUE;
+  sch_retention_run_async (self->store, g_settings_get_uint (self->settings, "retention-days"), NULL,
+                           self->retention_cancellable, retention_done_cb, g_object_ref (self));
   return G_SOURCE_CONTINUE;
 }
 
@@ -267,6 +288,10 @@ sch_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->token_cancellable);
   g_clear_handle_id (&self->retention_id, g_source_remove);
+  /* It stops after the case it is purging; its connection closes cleanly. */
+  g_cancellable_cancel (self->retention_cancellable);
+  while (self->retention_running)
+    g_main_context_iteration (NULL, TRUE);
   if (self->engine != NULL)
     sch_sync_engine_stop (self->engine);
 
@@ -311,6 +336,7 @@ sch_application_dispose (GObject *object)
   SchApplication *self = SCH_APPLICATION (object);
 
   g_clear_object (&self->token_cancellable);
+  g_clear_object (&self->retention_cancellable);
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
@@ -337,6 +363,7 @@ sch_application_class_init (SchApplicationClass *klass)
 static void
 sch_application_init (SchApplication *self)
 {
+  self->retention_cancellable = g_cancellable_new ();
 }
 
 SchApplication *

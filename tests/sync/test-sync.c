@@ -2,6 +2,7 @@
  * 127.0.0.1, with the token in a real (private) gnome-keyring. */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 #include <utime.h>
 #include <libsoup/soup.h>
@@ -10,6 +11,7 @@
 #include "sch-outbox.h"
 #include "sch-retention.h"
 #include "sch-store-pages.h"
+#include "sch-store-sql.h"
 #include "sch-sync-engine.h"
 #include "sch-wire.h"
 #include "sync-test-util.h"
@@ -177,8 +179,17 @@ test_wire (void)
 
 typedef struct {
   char *uuid;
+  char *reference;
   char *requested;
 } Requested;
+
+static void
+requested_clear (Requested *requested)
+{
+  g_clear_pointer (&requested->uuid, g_free);
+  g_clear_pointer (&requested->reference, g_free);
+  g_clear_pointer (&requested->requested, g_free);
+}
 
 static void
 documents_requested (SchSyncEngine *engine,
@@ -187,9 +198,9 @@ documents_requested (SchSyncEngine *engine,
                      const char    *requested_json,
                      Requested     *requested)
 {
-  g_free (requested->uuid);
-  g_free (requested->requested);
+  requested_clear (requested);
   requested->uuid = g_strdup (uuid);
+  requested->reference = g_strdup (reference);
   requested->requested = g_strdup (requested_json);
 }
 
@@ -296,6 +307,46 @@ file_contains (const char *path,
   return FALSE;
 }
 
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  guint     n_purged;
+  GError   *error;
+} RetentionRun;
+
+static void
+retention_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RetentionRun *run = user_data;
+
+  run->ok = sch_retention_run_finish (SCH_STORE (source), result, &run->n_purged, &run->error);
+  run->done = TRUE;
+}
+
+static void
+count_changed (SchStore   *store,
+               const char *uuid,
+               GPtrArray  *changed)
+{
+  g_ptr_array_add (changed, g_strdup (uuid));
+}
+
+static gboolean
+journal_has (SchStore   *store,
+             const char *uuid,
+             const char *action_and_detail)
+{
+  g_autoptr(GPtrArray) lines = sch_store_journal_list (store, uuid, NULL);
+
+  for (guint i = 0; lines != NULL && i < lines->len; i++)
+    if (strstr (lines->pdata[i], action_and_detail) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
 static void
 assert_receiver_has (Fixture   *fixture,
                      SchCase   *kase,
@@ -342,7 +393,10 @@ test_end_to_end (Fixture       *fixture,
   g_autofree char *supplement_id = NULL;
   g_autofree char *db_path = g_strdup (sch_store_get_path (fixture->store));
   g_autofree char *wal_path = g_strconcat (db_path, "-wal", NULL);
-  Requested requested = { NULL, NULL };
+  Requested requested = { NULL, NULL, NULL };
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *reference = NULL;
+  RetentionRun run = { FALSE, FALSE, 0, NULL };
   SchCase *reloaded;
   guint purged = 0;
 
@@ -394,7 +448,8 @@ test_end_to_end (Fixture       *fixture,
   assert_reaches_state (fixture, kase, SCH_CASE_STATE_DECIDED);
   sch_sync_engine_stop (fixture->engine);
 
-  /* Retention: not yet after 29 days, purged after 31. */
+  /* Retention: not yet after 29 days, purged after 31, the second time in
+   * a worker thread as the app runs it, while this connection stays open. */
   now = g_date_time_new_now_utc ();
   later = g_date_time_add_days (now, 29);
   g_assert_true (sch_retention_run (fixture->store, 30, later, &purged, &error));
@@ -402,16 +457,22 @@ test_end_to_end (Fixture       *fixture,
   g_assert_cmpuint (purged, ==, 0);
   g_clear_pointer (&later, g_date_time_unref);
   later = g_date_time_add_days (now, 31);
-  g_assert_true (sch_retention_run (fixture->store, 30, later, &purged, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (purged, ==, 1);
-  g_assert_true (sch_retention_compact (fixture->store, &error));
-  g_assert_no_error (error);
+  g_signal_connect (fixture->store, "case-changed", G_CALLBACK (count_changed), changed);
+  sch_retention_run_async (fixture->store, 30, later, NULL, retention_done, &run);
+  g_assert_true (sync_test_wait (is_true, &run.done, 30000));
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpuint (run.n_purged, ==, 1);
+  g_signal_handlers_disconnect_by_func (fixture->store, count_changed, changed);
+  /* The window hears of it. */
+  g_assert_cmpuint (changed->len, ==, 1);
+  g_assert_cmpstr (changed->pdata[0], ==, sch_case_get_uuid (kase));
 
   reloaded = sch_store_load_case (fixture->store, sch_case_get_uuid (kase), &error);
   g_assert_cmpint (sch_case_get_state (reloaded), ==, SCH_CASE_STATE_PURGED);
   g_assert_null (sch_case_get_value (reloaded, "person", 0, "official_name"));
   g_assert_true (g_str_has_prefix (sch_case_get_reference (reloaded), "MA-SG-"));
+  reference = g_strdup (sch_case_get_reference (reloaded));
   g_clear_object (&reloaded);
   for (guint i = 0; i < manifest->len; i++)
     {
@@ -429,8 +490,26 @@ test_end_to_end (Fixture       *fixture,
   g_assert_false (file_contains (wal_path, "zwyssigbergerova"));
   g_assert_true (file_contains (db_path, "MA-SG-"));
 
-  g_free (requested.uuid);
-  g_free (requested.requested);
+  /* The office asks for more of a case whose data is gone here: the clerk
+   * still hears of it, by the reference, and its journal stub records it. */
+  requested_clear (&requested);
+  sch_sync_engine_start (fixture->engine);
+  /* A change is known by case, status and second: not the same second as
+   * the first request of documents. */
+  g_usleep (1100 * 1000);
+  admin_status (fixture, kase,
+                "{\"status\": \"documents-requested\", \"note\": \"Bitte Pass von Frau Zwyssigbergerova.\","
+                " \"requestedDocuments\": [{\"slot\": \"passports\"}]}");
+  g_assert_true (sync_test_wait (has_request, &requested, 10000));
+  g_assert_cmpstr (requested.uuid, ==, sch_case_get_uuid (kase));
+  g_assert_cmpstr (requested.reference, ==, reference);
+  g_assert_true (journal_has (fixture->store, sch_case_get_uuid (kase), "\toffice-status\tdocuments-requested"));
+  g_assert_true (history_has (fixture->store, sch_case_get_uuid (kase), "documents-requested"));
+  g_assert_cmpint (sync_test_case_state (fixture->store, sch_case_get_uuid (kase)), ==, SCH_CASE_STATE_PURGED);
+  g_assert_false (file_contains (db_path, "Zwyssigbergerova"));
+  g_assert_false (file_contains (wal_path, "Zwyssigbergerova"));
+
+  requested_clear (&requested);
 }
 
 /* Settings errors stop the batch */
@@ -886,6 +965,162 @@ test_token_not_stored (Fixture       *fixture,
   g_assert_false (file_contains (wal_path, "ws-token-9876543210"));
 }
 
+/* Retention without a server */
+
+static SchStore *
+open_scratch_store (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (dir, "schalter.db", NULL);
+  SchStore *store = sch_store_open (db, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static char *
+days_ago (int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, -days);
+
+  return g_date_time_format (then, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* A case the engine delivered (every call done) and the office received
+ * @received_days_ago days ago. */
+static SchCase *
+make_delivered_case (SchStore   *store,
+                     const char *name,
+                     const char *ahv,
+                     int         received_days_ago)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (store, name);
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (store, 1, 2000, received_days_ago);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *received_at = days_ago (received_days_ago);
+  g_autofree char *note = g_strdup_printf ("Dossier %s eröffnet.", name);
+
+  sch_case_set_value (kase, "person", 0, "ahv", ahv);
+  g_assert_true (sch_store_save_case (store, kase, &error));
+  sync_test_queue (store, kase, manifest);
+  for (;;)
+    {
+      g_autoptr(GPtrArray) calls = sch_outbox_lease_due (store, g_get_real_time (), "test",
+                                                         60 * G_USEC_PER_SEC, NULL, 1, &error);
+
+      g_assert_no_error (error);
+      if (calls->len == 0)
+        break;
+      g_assert_true (sch_outbox_mark_done (store, calls->pdata[0], &error));
+      g_assert_no_error (error);
+    }
+
+  sch_case_set_reference (kase, "MA-SG-2026-000001");
+  g_assert_true (sch_outbox_add_history (store, sch_case_get_uuid (kase), "received", received_at,
+                                         note, NULL, NULL, &error));
+  g_assert_true (sch_store_set_state (store, kase, SCH_CASE_STATE_RECEIVED, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&kase);
+}
+
+/* sch_retention_run alone leaves no trace of the person in the database
+ * file or its log, in a database where the purged case is one among many
+ * (little free space, so no VACUUM). */
+static void
+test_retention_scrubs_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sch-retention-XXXXXX", &error);
+  g_autoptr(SchStore) store = open_scratch_store (dir);
+  g_autofree char *db_path = g_strdup (sch_store_get_path (store));
+  g_autofree char *wal_path = g_strconcat (db_path, "-wal", NULL);
+  g_autoptr(SchCase) kase = NULL;
+  gint64 free_pages = 0;
+  guint purged = 0;
+
+  /* Only to make the thousand cases quickly; the purge runs as in the app. */
+  g_assert_cmpint (sqlite3_exec (sch_store_get_db (store), "PRAGMA synchronous = OFF", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  /* First, so that its words sit in a search index segment the later
+   * cases' segments were merged into, which a deletion does not rewrite. */
+  kase = make_delivered_case (store, "Zwyssigbergerova", "756.9217.0769.85", 40);
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Musterfrau%u", i);
+      g_autoptr(SchCase) other = sync_test_make_case (store, name);
+    }
+  /* No free space to begin with: the purge alone must not be enough for a
+   * VACUUM, which would hide whether the words are really gone. */
+  g_assert_cmpint (sqlite3_exec (sch_store_get_db (store), "PRAGMA synchronous = FULL; VACUUM", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  /* Before: the person is there, in the rows, the search index and the log. */
+  g_assert_true (file_contains (db_path, "Zwyssigbergerova") || file_contains (wal_path, "Zwyssigbergerova"));
+
+  g_assert_true (sch_retention_run (store, 30, NULL, &purged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (purged, ==, 1);
+
+  g_assert_false (file_contains (db_path, "Zwyssigbergerova"));
+  g_assert_false (file_contains (db_path, "zwyssigbergerova"));
+  g_assert_false (file_contains (db_path, "756.9217.0769.85"));
+  g_assert_false (file_contains (db_path, "7569217076985"));
+  g_assert_false (file_contains (wal_path, "Zwyssigbergerova"));
+  g_assert_false (file_contains (wal_path, "zwyssigbergerova"));
+  g_assert_false (file_contains (wal_path, "756.9217.0769.85"));
+  g_assert_false (file_contains (wal_path, "7569217076985"));
+  /* The others are kept. */
+  g_assert_true (file_contains (db_path, "Musterfrau517"));
+  g_assert_true (file_contains (db_path, "MA-SG-2026-000001"));
+  /* Not vacuumed: the freed pages are still there, zeroed. */
+  g_assert_true (sch_sql_query_int64 (store, "PRAGMA freelist_count", NULL, &free_pages, &error));
+  g_assert_cmpint (free_pages, >, 0);
+
+  g_clear_object (&kase);
+  g_clear_object (&store);
+  sync_test_rm_rf (dir);
+}
+
+/* The clock starts when the office first acknowledged a case; a case the
+ * office is waiting on (documents requested) is kept, whatever its state
+ * here says: the local state can lag behind the office's latest word, as
+ * here. */
+static void
+test_retention_waits_for_office (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sch-retention-XXXXXX", &error);
+  g_autoptr(SchStore) store = open_scratch_store (dir);
+  g_autoptr(SchCase) waiting = make_delivered_case (store, "Rossi", "756.1234.5678.97", 40);
+  g_autoptr(SchCase) reviewed = make_delivered_case (store, "Bianchi", "756.9217.0769.85", 40);
+  g_autofree char *requested_at = days_ago (35);
+  g_autofree char *reviewed_at = days_ago (2);
+  guint purged = 0;
+
+  g_assert_true (sch_outbox_add_history (store, sch_case_get_uuid (waiting), "documents-requested",
+                                         requested_at, NULL, "[{\"slot\": \"passports\"}]", NULL, &error));
+  g_assert_true (sch_store_set_state (store, waiting, SCH_CASE_STATE_IN_REVIEW, &error));
+  /* Documents requested and sent; in review again since two days. */
+  g_assert_true (sch_outbox_add_history (store, sch_case_get_uuid (reviewed), "documents-requested",
+                                         requested_at, NULL, NULL, NULL, &error));
+  g_assert_true (sch_outbox_add_history (store, sch_case_get_uuid (reviewed), "in-review",
+                                         reviewed_at, NULL, NULL, NULL, &error));
+  g_assert_true (sch_store_set_state (store, reviewed, SCH_CASE_STATE_IN_REVIEW, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (sch_retention_run (store, 30, NULL, &purged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (purged, ==, 1);
+  g_assert_cmpint (sync_test_case_state (store, sch_case_get_uuid (waiting)), ==, SCH_CASE_STATE_IN_REVIEW);
+  g_assert_cmpint (sync_test_case_state (store, sch_case_get_uuid (reviewed)), ==, SCH_CASE_STATE_PURGED);
+
+  g_clear_object (&waiting);
+  g_clear_object (&reviewed);
+  g_clear_object (&store);
+  sync_test_rm_rf (dir);
+}
+
 /* The composed PDFs waiting in the outbox are what the server was promised:
  * the clean-up of unused page files at start-up must leave them alone. */
 static void
@@ -961,6 +1196,8 @@ main (int   argc,
 
   g_test_add_func ("/sync/wire", test_wire);
   g_test_add_func ("/sync/queued-files-survive-sweep", test_queued_files_survive_sweep);
+  g_test_add_func ("/sync/retention-scrubs-files", test_retention_scrubs_files);
+  g_test_add_func ("/sync/retention-waits-for-office", test_retention_waits_for_office);
   g_test_add ("/sync/end-to-end", Fixture, NULL, fixture_set_up, test_end_to_end, fixture_tear_down);
   g_test_add ("/sync/wrong-ca", Fixture, NULL, fixture_set_up, test_wrong_ca, fixture_tear_down);
   g_test_add ("/sync/bad-token", Fixture, NULL, fixture_set_up, test_bad_token, fixture_tear_down);

@@ -271,6 +271,19 @@ show_history (Fixture *fixture)
   sch_test_ui_wait (100);
 }
 
+/* Scrolls the page that holds @widget to its end. */
+static void
+scroll_to_end (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  sch_test_ui_wait (100);
+}
+
 static SchSyncIndicator *
 find_indicator (Fixture *fixture)
 {
@@ -307,6 +320,22 @@ test_queue_and_follow (Fixture *fixture, gconstpointer data)
   g_assert_true (label_contains (GTK_WIDGET (fixture->window), reference));
   g_assert_true (label_contains (GTK_WIDGET (fixture->window), _("Submitted")));
 
+  /* The journal in words, not the keys the code writes ("state",
+   * "queued -> sending", "pages-added", "passports: 1"). */
+  {
+    g_autofree char *submitted = g_strdup_printf ("Submitted to the migration office (reference %s)", reference);
+
+    g_assert_true (label_contains (GTK_WIDGET (fixture->window), submitted));
+    g_assert_true (label_contains (GTK_WIDGET (fixture->window), "State changed: Signed → Queued"));
+    g_assert_true (label_contains (GTK_WIDGET (fixture->window),
+                                   "Added 1 page to “Passports of all family members”"));
+    g_assert_true (label_contains (GTK_WIDGET (fixture->window), "Case created: "));
+    g_assert_false (label_contains (GTK_WIDGET (fixture->window), " -> "));
+    g_assert_false (label_contains (GTK_WIDGET (fixture->window), "passports: "));
+    g_assert_null (find_label (fixture, "state"));
+    g_assert_null (find_label (fixture, "pages-added"));
+  }
+
   /* The office asks for the payslips: state and history show it. */
   admin_status (fixture, kase,
                 "{\"status\": \"documents-requested\", \"note\": \"Bitte Lohnabrechnungen.\","
@@ -314,10 +343,13 @@ test_queue_and_follow (Fixture *fixture, gconstpointer data)
   g_assert_true (sch_test_ui_activate (GTK_WIDGET (fixture->window), "win.sync-now", NULL));
   assert_reaches_state (fixture, kase, SCH_CASE_STATE_DOCUMENTS_REQUESTED);
   g_assert_true (label_contains (GTK_WIDGET (fixture->window), _("Documents requested")));
-  g_assert_true (label_contains (GTK_WIDGET (fixture->window), "payslips (Januar bis Juni)"));
+  g_assert_true (label_contains (GTK_WIDGET (fixture->window),
+                                 "Requested: Payslips of the last six months (Januar bis Juni)"));
   g_assert_true (label_contains (GTK_WIDGET (fixture->window), "Bitte Lohnabrechnungen."));
   g_assert_true (label_contains (GTK_WIDGET (fixture->window), _("Send Requested Documents")));
   g_free (sch_test_ui_save_screenshot (GTK_WIDGET (fixture->window), "case-history"));
+  scroll_to_end (find_label (fixture, _("Journal")));
+  g_free (sch_test_ui_save_screenshot (GTK_WIDGET (fixture->window), "case-history-journal"));
 
   /* Nachreichen: the requested slot's pages go into the same case. */
   add_page (fixture->store, kase, "payslips", 0.5);
@@ -402,6 +434,82 @@ test_queued_while_down (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (sch_sync_indicator_get_summary (indicator), _("Last synced at")));
 }
 
+/* Every journal action the code writes, with its detail as written, reads
+ * as a sentence in the History view. */
+static void
+test_journal_in_words (void)
+{
+  static const char * const lines[][3] = {
+    { "created", "family-reunification", "Case created: Family reunification" },
+    { "edited", NULL, "Case data edited" },
+    { "pages-added", "passports: 2", "Added 2 pages to “Passports of all family members”" },
+    { "pages-moved", "passports -> rental_contract: 1",
+      "Moved 1 page from “Passports of all family members” to “Rental contract”" },
+    { "pages-deleted", "payslips: 3", "Deleted 3 pages of “Payslips of the last six months”" },
+    { "pages-restored", "payslips: 3", "Restored 3 pages of “Payslips of the last six months”" },
+    { "slot-to-follow", "landlord_consent", "“Landlord's consent” marked as to follow" },
+    { "slot-to-follow-cleared", "landlord_consent", "“Landlord's consent” no longer marked as to follow" },
+    { "printed", "form+receipt, de, printout 2, form pages 4", "Printed the signature form and receipt (printout 2)" },
+    { "printed", "form+receipt, fr, printout 3, form pages 4, saved as PDF",
+      "Saved the signature form and receipt as PDF (printout 3)" },
+    { "signed-form-filed", "form pages 1,3 of 3", "Filed the signed form: pages 1,3 of 3" },
+    { "signed-form-filed", "chosen by the clerk, pages: 2", "Filed 2 pages chosen by the clerk as the signed form" },
+    { "pages-added", "signed-form: 1", "Added 1 page to “Signed form”" },
+    { "state", "awaiting-signature -> signed", "State changed: Awaiting signature → Signed" },
+    { "supplement-queued", "0b7c6f36-4d3c-4a59-9c39-1f1f5f8e2d10", "Requested documents queued for the migration office" },
+    { "supplement-submitted", "0b7c6f36-4d3c-4a59-9c39-1f1f5f8e2d10", "Requested documents sent to the migration office" },
+    { "documents-purged", "5", "5 document pages deleted" },
+    { "purged", "reference=MA-SG-2026-000042 type=family-reunification created=2026-01-02 "
+                "acknowledged=2026-01-05 clerk=akeller",
+      "Personal data and documents deleted after the retention period (reference MA-SG-2026-000042)" },
+    { "office-status", "documents-requested",
+      "Reported by the migration office after the data was deleted: Documents requested" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = sch_test_ui_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "schalter.db", NULL);
+  g_autoptr(SchStore) store = sch_store_open (db, &error);
+  g_autoptr(SchCatalog) catalog = sch_catalog_new_default ();
+  g_autoptr(SchCase) kase = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *history = sch_case_history_new ();
+
+  g_assert_no_error (error);
+  kase = sync_test_make_case (store, "Keller");
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_assert_true (sch_store_journal_add (store, sch_case_get_uuid (kase), lines[i][0], lines[i][1], &error));
+      g_assert_no_error (error);
+    }
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), history);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), 760, 1900);
+  sch_case_history_set_case (SCH_CASE_HISTORY (history), store, kase,
+                             sch_catalog_lookup (catalog, sch_case_get_type_code (kase)));
+  gtk_window_present (GTK_WINDOW (window));
+  sch_test_ui_wait (200);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      if (!label_contains (window, lines[i][2]))
+        g_error ("The journal line “%s” does not read “%s”", lines[i][0], lines[i][2]);
+      /* Not the key itself. */
+      g_assert_null (sch_test_ui_find (window, GTK_TYPE_LABEL, lines[i][0]));
+    }
+  g_assert_false (label_contains (window, " -> "));
+  g_assert_false (label_contains (window, "reference="));
+  g_assert_false (label_contains (window, "form+receipt"));
+  scroll_to_end (sch_test_ui_find (window, GTK_TYPE_LABEL, _("Journal")));
+  g_free (sch_test_ui_save_screenshot (window, "case-history-journal-actions"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&kase);
+  g_clear_object (&store);
+  sync_test_rm_rf (dir);
+}
+
 /* The "Migration Office" page: files and numbers are settings, the token never is. */
 static void
 test_preferences (void)
@@ -461,6 +569,7 @@ main (int argc, char *argv[])
   sch_test_ui_init ();
 
   g_test_add_func ("/ui-sync/preferences", test_preferences);
+  g_test_add_func ("/ui-sync/journal-in-words", test_journal_in_words);
   g_test_add ("/ui-sync/queue-and-follow", Fixture, NULL, fixture_set_up, test_queue_and_follow,
               fixture_tear_down);
   g_test_add ("/ui-sync/token-refused", Fixture, NULL, fixture_set_up, test_token_refused,

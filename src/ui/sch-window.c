@@ -202,7 +202,7 @@ set_current (SchWindow *self, SchCase *kase, SchAppType *type)
                             kase != NULL ? self->store : NULL,
                             kase, type);
   sch_documents_view_set_case (self->documents, kase != NULL ? self->store : NULL, kase, type);
-  sch_case_history_set_case (self->history, kase != NULL ? self->store : NULL, kase);
+  sch_case_history_set_case (self->history, kase != NULL ? self->store : NULL, kase, type);
   g_set_object (&self->current, kase);
 
   if (kase != NULL)

@@ -801,6 +801,27 @@ handle_refusal (SchSyncEngine *self,
   refuse_item (self, job, text, problem);
 }
 
+static GError *
+network_error (SchSyncEngine *self,
+               const GError  *cause)
+{
+  /* A server that does not accept the client certificate drops the
+   * connection after the handshake, which looks like any broken network. */
+  if (self->client_certificate_file != NULL &&
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+    return g_error_new (SCH_SYNC_ERROR, SCH_SYNC_ERROR_NETWORK,
+                        _("The migration office's server closed the connection (%s). If this "
+                          "goes on, it does not accept this workstation's client certificate "
+                          "“%s”: check it under “Client certificate” in the preferences. The "
+                          "cases stay queued."),
+                        cause->message, self->client_certificate_file);
+
+  return g_error_new (SCH_SYNC_ERROR, SCH_SYNC_ERROR_NETWORK,
+                      _("The migration office's server cannot be reached (%s). "
+                        "The cases stay queued and are sent when it can be reached."),
+                      cause->message);
+}
+
 static void
 handle_network_error (SchSyncEngine *self,
                       Job           *job,
@@ -816,10 +837,7 @@ handle_network_error (SchSyncEngine *self,
       return;
     }
 
-  set_last_error (self, g_error_new (SCH_SYNC_ERROR, SCH_SYNC_ERROR_NETWORK,
-                                     _("The migration office's server cannot be reached (%s). "
-                                       "The cases stay queued and are sent when it can be reached."),
-                                     error->message));
+  set_last_error (self, network_error (self, error));
   retry_item (self, job, 0, error->message);
 }
 

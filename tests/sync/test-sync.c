@@ -739,6 +739,12 @@ test_server_unavailable (Fixture       *fixture,
 
 /* Client certificates */
 
+static gboolean
+has_network_error (gpointer data)
+{
+  return g_error_matches (sch_sync_engine_get_last_error (data), SCH_SYNC_ERROR, SCH_SYNC_ERROR_NETWORK);
+}
+
 static void
 test_client_certificate (Fixture       *fixture,
                          gconstpointer  data)
@@ -747,6 +753,8 @@ test_client_certificate (Fixture       *fixture,
   g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 1, 1000, 14);
   g_autofree char *client_pem = g_build_filename (certs_dir, "client.pem", NULL);
   g_autofree char *client_key = g_build_filename (certs_dir, "client.key", NULL);
+  g_autofree char *other_pem = g_build_filename (certs_dir, "other-client.pem", NULL);
+  g_autofree char *other_key = g_build_filename (certs_dir, "other-client.key", NULL);
   const GError *last_error;
 
   /* The receiver requires one; none is set. */
@@ -762,6 +770,18 @@ test_client_certificate (Fixture       *fixture,
   /* Nothing got through. */
   g_assert_cmpint (sync_admin_stat (fixture->receiver, "requests"), ==, 0);
   g_assert_cmpuint (sch_outbox_count_queued (fixture->store, NULL), ==, 1);
+
+  /* A certificate the server does not trust: it drops the connection after
+   * the handshake, as a broken network would; retried, with a hint. */
+  g_object_set (fixture->engine,
+                "client-certificate-file", other_pem,
+                "client-key-file", other_key,
+                NULL);
+  g_assert_true (sync_test_wait (has_network_error, fixture->engine, 20000));
+  last_error = sch_sync_engine_get_last_error (fixture->engine);
+  g_assert_nonnull (strstr (last_error->message, "“Client certificate” in the preferences"));
+  g_assert_nonnull (strstr (last_error->message, "other-client.pem"));
+  g_assert_cmpint (sync_admin_stat (fixture->receiver, "requests"), ==, 0);
 
   /* With the certificate the office issued: delivered. */
   g_object_set (fixture->engine,

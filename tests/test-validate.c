@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "sch-refdata.h"
 #include "sch-validate.h"
 
@@ -773,6 +775,64 @@ test_ui_language (void)
     }
 }
 
+/* Runs the current test again in a subprocess whose config folder holds @json as the
+ * office's municipality list (the list is read once per process). */
+static void
+run_with_municipality_file (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = g_dir_make_tmp ("sch-municipalities-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (home, "schalter", NULL);
+  g_autofree char *file = g_build_filename (dir, "municipalities.json", NULL);
+  g_autofree char *old_home = g_strdup (g_getenv ("XDG_CONFIG_HOME"));
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file, json, -1, &error));
+
+  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_setenv ("XDG_CONFIG_HOME", old_home, TRUE);
+
+  g_unlink (file);
+  g_rmdir (dir);
+  g_rmdir (home);
+}
+
+/* After a merger, the office's list names the new municipality and no
+ * longer the old ones. */
+static void
+test_municipality_override (void)
+{
+  if (g_test_subprocess ())
+    {
+      assert_valid (SCH_VALIDATOR_MUNICIPALITY, "3399", "3399");
+      g_assert_cmpstr (sch_refdata_lookup_municipality (3399)->name, ==, "Neudorf am See");
+      assert_invalid (SCH_VALIDATOR_MUNICIPALITY, "3340", SCH_VALIDATE_ERROR_UNKNOWN);
+      return;
+    }
+
+  run_with_municipality_file ("[{\"bfs\": 3203, \"name\": \"St. Gallen\", \"canton\": \"SG\"},"
+                              " {\"bfs\": 3399, \"name\": \"Neudorf am See\", \"canton\": \"SG\"}]");
+  g_test_trap_assert_passed ();
+}
+
+/* A broken list is named in the log and the built-in one is used. */
+static void
+test_municipality_override_broken (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_log_set_always_fatal (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL);
+      assert_valid (SCH_VALIDATOR_MUNICIPALITY, "3340", "3340");
+      return;
+    }
+
+  run_with_municipality_file ("[{\"bfs\": 3203, \"name\": \"St. Gallen\"}, {\"name\": \"Nowhere\"}]");
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*municipalities.json is not used: entry 1 needs a \"bfs\" number*");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -787,6 +847,8 @@ main (int   argc,
   g_test_add_func ("/validate/uid", test_uid);
   g_test_add_func ("/validate/postal-code", test_postal_code);
   g_test_add_func ("/validate/municipality", test_municipality);
+  g_test_add_func ("/validate/municipality-override", test_municipality_override);
+  g_test_add_func ("/validate/municipality-override-broken", test_municipality_override_broken);
   g_test_add_func ("/validate/country", test_country);
   g_test_add_func ("/validate/permit-category", test_permit_category);
   g_test_add_func ("/validate/date", test_date);

@@ -90,13 +90,92 @@ get_object (JsonArray *array,
   return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/* Every entry has a BFS number and a name; one bad entry makes the whole
+ * file unusable, so that a typo never hides municipalities silently. */
+static gboolean
+municipalities_are_valid (JsonArray  *array,
+                          GError    **error)
+{
+  guint n = json_array_get_length (array);
+
+  if (n == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the list is empty");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = get_object (array, i);
+
+      if (object == NULL || get_uint (object, "bfs") == 0 ||
+          *json_object_get_string_member_with_default (object, "name", "") == '\0')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "entry %u needs a \"bfs\" number and a \"name\"", i);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Municipalities merge; an office keeps its list current, or uses another
+ * canton's, with a file of the same form as the built-in one:
+ * $XDG_CONFIG_HOME/schalter/municipalities.json, else the first of the
+ * system config folders that has one. A broken file is reported and the
+ * built-in list is used. */
+static JsonArray *
+load_municipality_override (JsonParser **parser_out)
+{
+  const char * const *system_dirs = g_get_system_config_dirs ();
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (candidates, g_build_filename (g_get_user_config_dir (), "schalter",
+                                                 "municipalities.json", NULL));
+  for (guint i = 0; system_dirs[i] != NULL; i++)
+    g_ptr_array_add (candidates, g_build_filename (system_dirs[i], "schalter", "municipalities.json", NULL));
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const char *path = candidates->pdata[i];
+      g_autoptr(JsonParser) parser = NULL;
+      g_autoptr(GError) error = NULL;
+      JsonNode *root;
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+
+      parser = json_parser_new ();
+      if (json_parser_load_from_mapped_file (parser, path, &error))
+        {
+          root = json_parser_get_root (parser);
+          if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+            g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a JSON array");
+          else if (municipalities_are_valid (json_node_get_array (root), &error))
+            {
+              g_info ("Municipalities from %s", path);
+              *parser_out = g_steal_pointer (&parser);
+              return json_node_get_array (root);
+            }
+        }
+
+      g_warning ("The municipality list %s is not used: %s", path, error->message);
+      return NULL;
+    }
+
+  return NULL;
+}
+
 static void
 load_municipalities (RefData *data)
 {
   g_autoptr(JsonParser) parser = NULL;
-  JsonArray *array = load_array ("municipalities.json", &parser);
+  JsonArray *array = load_municipality_override (&parser);
   guint n;
 
+  if (array == NULL)
+    array = load_array ("municipalities.json", &parser);
   if (array == NULL)
     return;
 

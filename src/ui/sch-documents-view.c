@@ -103,7 +103,7 @@ struct _SchDocumentsView
   GQueue             imports;      /* ImportJob* waiting */
   ImportJob         *import;       /* running */
   GQueue             stores;       /* StoreRequest* waiting */
-  gboolean           storing;
+  StoreRequest      *storing;      /* the one whose files are being written */
   guint              refresh_id;
   gulong             case_changed_id;
   gboolean           filling_list;
@@ -388,7 +388,7 @@ blobs_put_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GPtrArray) specs = NULL;
   g_autoptr(GPtrArray) added = NULL;
 
-  self->storing = FALSE;
+  self->storing = NULL;
   hashes = g_task_propagate_pointer (G_TASK (result), &error);
   if (hashes != NULL && self->store != NULL)
     {
@@ -434,7 +434,7 @@ store_next (SchDocumentsView *self)
       return;
     }
 
-  self->storing = TRUE;
+  self->storing = request;
   update_busy (self);
   task = g_task_new (sch_store_get_blob_store (self->store), NULL, blobs_put_cb, g_object_ref (self));
   g_task_set_task_data (task, request, (GDestroyNotify) store_request_free);
@@ -448,20 +448,92 @@ queue_store (SchDocumentsView *self, StoreRequest *request)
   store_next (self);
 }
 
+/* Limits count what is stored and what is on its way there. */
+
+static void
+count_pending (StoreRequest *request, SchCase *kase, const char *slot_id, guint64 *bytes, guint *pages)
+{
+  if (request == NULL || g_strcmp0 (sch_case_get_uuid (request->kase), sch_case_get_uuid (kase)) != 0)
+    return;
+
+  for (guint i = 0; i < request->contents->len; i++)
+    *bytes += g_bytes_get_size (g_ptr_array_index (request->contents, i));
+  if (g_strcmp0 (request->slot_id, slot_id) == 0)
+    *pages += request->specs->len;
+}
+
+/* What the case's files take, and how many pages the slot has. */
+static void
+case_usage (SchDocumentsView *self, SchCase *kase, const char *slot_id, guint64 *bytes, guint *pages)
+{
+  g_autoptr(GHashTable) counts = NULL;
+
+  *bytes = 0;
+  *pages = 0;
+  if (self->store == NULL)
+    return;
+
+  if (!sch_store_get_document_size (self->store, kase, bytes, NULL))
+    *bytes = 0;
+  counts = sch_store_count_pages (self->store, kase, NULL);
+  if (counts != NULL)
+    *pages = GPOINTER_TO_UINT (g_hash_table_lookup (counts, slot_id));
+
+  count_pending (self->storing, kase, slot_id, bytes, pages);
+  for (GList *l = self->stores.head; l != NULL; l = l->next)
+    count_pending (l->data, kase, slot_id, bytes, pages);
+}
+
 /* Scanning */
+
+/* A scan that reaches a limit stops; its pages stored before stay. */
+static void
+stop_scan (SchDocumentsView *self, SchScanDialog *dialog, const GError *error)
+{
+  GtkWidget *message;
+
+  g_object_set_data (G_OBJECT (dialog), "limit-reached", GINT_TO_POINTER (TRUE));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "scan.cancel", NULL);
+
+  message = adw_message_dialog_new (GTK_WINDOW (dialog), _("The Scan Was Stopped"), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (message), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (message), "close");
+  gtk_window_present (GTK_WINDOW (message));
+}
+
+/* The next run of the same dialog starts afresh. */
+static void
+scan_finished_cb (SchScanDialog *dialog, guint n_pages, gpointer user_data)
+{
+  g_object_set_data (G_OBJECT (dialog), "limit-reached", NULL);
+}
 
 static void
 page_scanned_cb (SchDocumentsView *self, SchScannedPage *page, SchScanDialog *dialog)
 {
   const char *slot_id = g_object_get_data (G_OBJECT (dialog), "slot-id");
   SchCase *kase = g_object_get_data (G_OBJECT (dialog), "case");
+  SchImportLimits limits = import_limits (self);
+  GBytes *bytes = sch_scanned_page_get_bytes (page);
+  g_autoptr(GError) error = NULL;
   StoreRequest *request;
+  guint64 used = 0;
+  guint slot_pages = 0;
 
-  if (self->store == NULL || kase == NULL)
+  /* Pages the scanner delivers while it stops are not kept either. */
+  if (self->store == NULL || kase == NULL || g_object_get_data (G_OBJECT (dialog), "limit-reached") != NULL)
     return;
 
+  case_usage (self, kase, slot_id, &used, &slot_pages);
+  if (!sch_import_check_scanned_page (&limits, g_bytes_get_size (bytes), slot_pages, used, &error))
+    {
+      stop_scan (self, dialog, error);
+      return;
+    }
+
   request = store_request_new (kase, slot_id);
-  g_ptr_array_add (request->contents, g_bytes_ref (sch_scanned_page_get_bytes (page)));
+  g_ptr_array_add (request->contents, g_bytes_ref (bytes));
   store_request_add (request, 0, sch_scanned_page_get_media_type (page), -1,
                      sch_scanned_page_get_width (page), sch_scanned_page_get_height (page),
                      sch_scanned_page_get_dpi (page), 0, SCH_PAGE_SOURCE_SCAN);
@@ -487,6 +559,7 @@ scan_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_object_set_data_full (G_OBJECT (dialog), "slot-id", g_strdup (self->slot_id), g_free);
   g_object_set_data_full (G_OBJECT (dialog), "case", g_object_ref (self->kase), g_object_unref);
   g_signal_connect_object (dialog, "page-scanned", G_CALLBACK (page_scanned_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (dialog, "scan-finished", G_CALLBACK (scan_finished_cb), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -515,7 +588,7 @@ import_done (ImportJob *job)
   self->import = NULL;
   import_job_free (job);
 
-  if (!self->storing && self->stores.length == 0)
+  if (self->storing == NULL && self->stores.length == 0)
     import_next (self);
   update_busy (self);
   g_object_unref (self);
@@ -555,13 +628,21 @@ import_error (ImportJob *job, const GError *error)
 static guint64
 case_bytes (ImportJob *job)
 {
-  guint64 size = 0;
+  guint64 bytes;
+  guint pages;
 
-  if (job->view->store == NULL ||
-      !sch_store_get_document_size (job->view->store, job->kase, &size, NULL))
-    return 0;
+  case_usage (job->view, job->kase, job->slot_id, &bytes, &pages);
+  return bytes;
+}
 
-  return size;
+static guint
+slot_pages (ImportJob *job)
+{
+  guint64 bytes;
+  guint pages;
+
+  case_usage (job->view, job->kase, job->slot_id, &bytes, &pages);
+  return pages;
 }
 
 static void
@@ -793,7 +874,7 @@ inspected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  if (!sch_import_check_pages (&limits, job->name, job->info->n_pages, &error))
+  if (!sch_import_check_pages (&limits, job->name, job->info->n_pages, slot_pages (job), &error))
     import_error (job, error);
   else if (job->info->active != SCH_PDF_ACTIVE_NONE && !job->flattened)
     ask_flatten (job);
@@ -869,8 +950,9 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   limits = import_limits (job->view);
-  sch_image_import_async (job->bytes, job->name, &limits, case_bytes (job),
-                          job->view->cancellable, images_cb, job);
+  sch_image_import_with_helper_async (job->view->inspector, job->bytes, job->name, &limits,
+                                      case_bytes (job), slot_pages (job),
+                                      job->view->cancellable, images_cb, job);
 }
 
 static void
@@ -2044,7 +2126,7 @@ sch_documents_view_is_busy (SchDocumentsView *self)
 {
   g_return_val_if_fail (SCH_IS_DOCUMENTS_VIEW (self), FALSE);
 
-  return self->import != NULL || self->imports.length > 0 || self->storing || self->stores.length > 0;
+  return self->import != NULL || self->imports.length > 0 || self->storing != NULL || self->stores.length > 0;
 }
 
 SchPdfInspector *

@@ -32,6 +32,13 @@ typedef struct {
   guint  rotation;
 } Request;
 
+/* Images asked for in the same main-loop iteration: one helper run
+ * decodes them all. */
+typedef struct {
+  SchThumbnailCache *cache;
+  GPtrArray         *tasks;   /* GTask*, each with a Request */
+} ImageBatch;
+
 struct _SchThumbnailCache
 {
   GObject          parent_instance;
@@ -43,6 +50,7 @@ struct _SchThumbnailCache
   GHashTable      *entries;   /* key → Entry* */
   GQueue           lru;       /* most recently used first */
   GHashTable      *batches;   /* "blob:width" → Batch* */
+  ImageBatch      *images;    /* images waiting for the next flush */
   guint            flush_id;
 };
 
@@ -70,6 +78,14 @@ batch_free (Batch *batch)
   g_object_unref (batch->cache);
   g_free (batch->blob);
   g_array_unref (batch->pages);
+  g_ptr_array_unref (batch->tasks);
+  g_free (batch);
+}
+
+static void
+image_batch_free (ImageBatch *batch)
+{
+  g_object_unref (batch->cache);
   g_ptr_array_unref (batch->tasks);
   g_free (batch);
 }
@@ -132,51 +148,6 @@ return_texture (GTask *task, GdkTexture *texture)
   g_task_return_pointer (task, g_object_ref (texture), g_object_unref);
 }
 
-/* Images: decoded, scaled and turned in a worker thread */
-
-static void
-load_image_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  Request *request = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) scaled = NULL;
-  GdkPixbuf *turned;
-
-  scaled = gdk_pixbuf_new_from_file_at_scale (request->path, request->decode_width, -1, TRUE, &error);
-  if (scaled == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               _("This page could not be shown: %s"), error->message);
-      return;
-    }
-
-  /* GdkPixbuf turns counter-clockwise; pages are turned clockwise. */
-  turned = gdk_pixbuf_rotate_simple (scaled, (360 - request->rotation) % 360);
-  g_task_return_pointer (task, turned, g_object_unref);
-}
-
-static void
-image_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SchThumbnailCache *self = SCH_THUMBNAIL_CACHE (source);
-  Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-
-  pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
-  if (pixbuf == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  texture = gdk_texture_new_for_pixbuf (pixbuf);
-  insert (self, request->key, texture);
-  return_texture (task, texture);
-}
-
 /* Pages of PDFs: rendered by the helper, turned here */
 
 static GdkTexture *
@@ -220,10 +191,32 @@ texture_from_render (const SchPdfImage *image, guint rotation)
 }
 
 static void
-fail_batch (Batch *batch, const GError *error)
+fail_tasks (GPtrArray *tasks, const GError *error)
 {
-  for (guint i = 0; i < batch->tasks->len; i++)
-    g_task_return_error (g_ptr_array_index (batch->tasks, i), g_error_copy (error));
+  for (guint i = 0; i < tasks->len; i++)
+    g_task_return_error (g_ptr_array_index (tasks, i), g_error_copy (error));
+}
+
+static void
+return_rendered (SchThumbnailCache *self, GTask *task, const SchPdfImage *image)
+{
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (image == NULL)
+    {
+      g_task_return_new_error (task, SCH_PDF_ERROR, SCH_PDF_ERROR_DAMAGED,
+                               _("This page could not be shown."));
+      return;
+    }
+
+  texture = lookup_key (self, request->key);
+  if (texture != NULL)
+    g_object_ref (texture);
+  else
+    texture = texture_from_render (image, request->rotation);
+  insert (self, request->key, texture);
+  return_texture (task, texture);
 }
 
 static void
@@ -236,7 +229,7 @@ rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   images = sch_pdf_inspector_render_finish (SCH_PDF_INSPECTOR (source), result, &error);
   if (images == NULL)
     {
-      fail_batch (batch, error);
+      fail_tasks (batch->tasks, error);
       batch_free (batch);
       return;
     }
@@ -246,7 +239,6 @@ rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       GTask *task = g_ptr_array_index (batch->tasks, i);
       Request *request = g_task_get_task_data (task);
       const SchPdfImage *image = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
 
       for (guint j = 0; j < images->len && image == NULL; j++)
         {
@@ -255,21 +247,7 @@ rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           if ((int) candidate->page == request->pdf_page && candidate->format == SCH_PDF_IMAGE_ARGB32)
             image = candidate;
         }
-
-      if (image == NULL)
-        {
-          g_task_return_new_error (task, SCH_PDF_ERROR, SCH_PDF_ERROR_DAMAGED,
-                                   _("This page could not be shown."));
-          continue;
-        }
-
-      texture = lookup_key (batch->cache, request->key);
-      if (texture != NULL)
-        g_object_ref (texture);
-      else
-        texture = texture_from_render (image, request->rotation);
-      insert (batch->cache, request->key, texture);
-      return_texture (task, texture);
+      return_rendered (batch->cache, task, image);
     }
 
   batch_free (batch);
@@ -302,7 +280,7 @@ blob_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   bytes = g_task_propagate_pointer (G_TASK (result), &error);
   if (bytes == NULL)
     {
-      fail_batch (batch, error);
+      fail_tasks (batch->tasks, error);
       batch_free (batch);
       return;
     }
@@ -311,6 +289,74 @@ blob_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                   (const guint *) batch->pages->data, batch->pages->len,
                                   batch->render_width, SCH_PDF_IMAGE_ARGB32, NULL,
                                   rendered_cb, batch);
+}
+
+/* Images: decoded and scaled by the helper, turned here */
+
+static void
+images_rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ImageBatch *batch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+
+  images = sch_pdf_inspector_render_images_finish (SCH_PDF_INSPECTOR (source), result, &error);
+  if (images == NULL)
+    fail_tasks (batch->tasks, error);
+  else
+    for (guint i = 0; i < batch->tasks->len; i++)
+      return_rendered (batch->cache, g_ptr_array_index (batch->tasks, i), g_ptr_array_index (images, i));
+  image_batch_free (batch);
+}
+
+static void
+read_images_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ImageBatch *batch = task_data;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < batch->tasks->len; i++)
+    {
+      Request *request = g_task_get_task_data (g_ptr_array_index (batch->tasks, i));
+      g_autoptr(GError) error = NULL;
+      char *contents = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (request->path, &contents, &length, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_ptr_array_add (files, g_bytes_new_take (contents, length));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&files), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+images_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ImageBatch *batch = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GArray) widths = g_array_new (FALSE, FALSE, sizeof (int));
+
+  files = g_task_propagate_pointer (G_TASK (result), &error);
+  if (files == NULL)
+    {
+      fail_tasks (batch->tasks, error);
+      image_batch_free (batch);
+      return;
+    }
+
+  for (guint i = 0; i < batch->tasks->len; i++)
+    {
+      Request *request = g_task_get_task_data (g_ptr_array_index (batch->tasks, i));
+
+      g_array_append_val (widths, request->decode_width);
+    }
+  sch_pdf_inspector_render_images_async (batch->cache->inspector, files, (const int *) widths->data,
+                                         NULL, images_rendered_cb, batch);
 }
 
 static gboolean
@@ -334,6 +380,15 @@ flush_batches (gpointer user_data)
       /* The batch now belongs to the reader. */
       g_hash_table_iter_steal (&iter);
       g_free (key);
+    }
+
+  if (self->images != NULL)
+    {
+      g_autoptr(GTask) reader = g_task_new (self, NULL, images_read_cb, NULL);
+
+      /* The batch goes on to the helper run, or is freed on failure. */
+      g_task_set_task_data (reader, g_steal_pointer (&self->images), NULL);
+      g_task_run_in_thread (reader, read_images_thread);
     }
 
   return G_SOURCE_REMOVE;
@@ -363,6 +418,21 @@ queue_pdf_page (SchThumbnailCache *self, SchPage *page, GTask *task, int render_
   if (!known)
     g_array_append_val (batch->pages, index);
   g_ptr_array_add (batch->tasks, g_object_ref (task));
+
+  if (self->flush_id == 0)
+    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, flush_batches, self, NULL);
+}
+
+static void
+queue_image (SchThumbnailCache *self, GTask *task)
+{
+  if (self->images == NULL)
+    {
+      self->images = g_new0 (ImageBatch, 1);
+      self->images->cache = g_object_ref (self);
+      self->images->tasks = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  g_ptr_array_add (self->images->tasks, g_object_ref (task));
 
   if (self->flush_id == 0)
     self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, flush_batches, self, NULL);
@@ -505,10 +575,7 @@ sch_thumbnail_cache_load_async (SchThumbnailCache   *self,
     }
   else
     {
-      g_autoptr(GTask) loader = g_task_new (self, cancellable, image_loaded_cb, g_object_ref (task));
-
-      g_task_set_task_data (loader, request, NULL);
-      g_task_run_in_thread (loader, load_image_thread);
+      queue_image (self, task);
     }
 }
 

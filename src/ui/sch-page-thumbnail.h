@@ -1,7 +1,7 @@
-/* Pictures of stored pages at a width, made off the main thread (images
- * decoded and scaled in a worker thread, PDF pages rendered by the PDF
- * helper) and kept in a bounded in-memory cache keyed by content:
- * blob sha256, page, rotation and width. */
+/* Pictures of stored pages at a width, made off the main thread by the PDF
+ * helper (PDF pages rendered, images decoded and scaled there: nothing from
+ * outside is decoded in the app), turned here and kept in a bounded
+ * in-memory cache keyed by content: blob sha256, page, rotation and width. */
 #pragma once
 
 #include <gtk/gtk.h>

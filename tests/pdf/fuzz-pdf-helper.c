@@ -2,10 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each input goes the way an imported file goes: PDFs (and anything not
- * an image) through the helper's request handling (inspect, render a
- * thumbnail, the raw bytes as a request message), images through the
- * in-process image import. Built as a libFuzzer target with clang
+ * Each input goes the way an imported file goes, through the helper's
+ * request handling: PDFs (and anything not an image) inspected and
+ * rendered, images decoded into pages and into a thumbnail, and the raw
+ * bytes as a request message. Built as a libFuzzer target with clang
  * (SCH_FUZZ_LIBFUZZER), otherwise as a standalone driver:
  *
  *   fuzz-pdf-helper CORPUS_DIR [--generate] [--mutations N] [--seconds S] [--seed N]
@@ -47,22 +47,33 @@ static void
 run_input (const guint8 *data,
            gsize         size)
 {
-  const SchImportLimits limits = { 0, 50, 0 };
   g_autoptr(GBytes) file = g_bytes_new (data, size);
   const char *media_type = sch_import_sniff_media_type (file);
+  g_autoptr(GBytes) raw = NULL;
 
   if (g_strcmp0 (media_type, "image/jpeg") == 0 || g_strcmp0 (media_type, "image/png") == 0 ||
       g_strcmp0 (media_type, "image/tiff") == 0)
     {
-      GPtrArray *pages = sch_image_import (file, "fuzz", &limits, 0, NULL);
+      g_autoptr(JsonObject) image = json_object_new ();
+      g_autoptr(JsonObject) thumbnail = json_object_new ();
+      JsonArray *items = json_array_new ();
+      JsonObject *item = json_object_new ();
 
-      g_clear_pointer (&pages, g_ptr_array_unref);
+      json_object_set_string_member (image, "command", "image");
+      json_object_set_int_member (image, "max-pages", 50);
+      run_request (image, file);
+
+      json_object_set_string_member (thumbnail, "command", "render-images");
+      json_object_set_int_member (item, "blob", 0);
+      json_object_set_int_member (item, "width", 48);
+      json_array_add_object_element (items, item);
+      json_object_set_array_member (thumbnail, "items", items);
+      run_request (thumbnail, file);
     }
   else
     {
       g_autoptr(JsonObject) inspect = json_object_new ();
       g_autoptr(JsonObject) render = json_object_new ();
-      g_autoptr(GBytes) raw = NULL;
       JsonArray *pages = json_array_new ();
 
       json_object_set_string_member (inspect, "command", "inspect");
@@ -73,9 +84,8 @@ run_input (const guint8 *data,
       json_object_set_array_member (render, "pages", pages);
       json_object_set_int_member (render, "width", 48);
       run_request (render, file);
-
-      raw = sch_pdf_engine_handle (file);
     }
+  raw = sch_pdf_engine_handle (file);
 }
 
 #ifdef SCH_FUZZ_LIBFUZZER

@@ -633,6 +633,65 @@ sample_tiff (guint n_pages,
   return g_bytes_new_take (contents, length);
 }
 
+static void
+put_le (GByteArray *out, guint32 value, int bytes)
+{
+  for (int i = 0; i < bytes; i++)
+    g_byte_array_append (out, (const guint8[]) { (value >> (8 * i)) & 0xff }, 1);
+}
+
+/* A gray TIFF that declares @width × @height pixels and holds 16 bytes. */
+GBytes *
+sample_tiff_bomb (guint32 width,
+                  guint32 height)
+{
+  const struct {
+    guint16 tag;
+    guint16 type;   /* 3 SHORT, 4 LONG */
+    guint32 value;
+  } entries[] = {
+    { 256, 4, width }, { 257, 4, height }, { 258, 3, 8 }, { 259, 3, 1 }, { 262, 3, 1 },
+    { 273, 4, 8 + 2 + 9 * 12 + 4 }, { 277, 3, 1 }, { 278, 4, height }, { 279, 4, 16 },
+  };
+  GByteArray *tiff = g_byte_array_new ();
+
+  g_byte_array_append (tiff, (const guint8 *) "II*\0", 4);
+  put_le (tiff, 8, 4);
+  put_le (tiff, G_N_ELEMENTS (entries), 2);
+  for (gsize i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      put_le (tiff, entries[i].tag, 2);
+      put_le (tiff, entries[i].type, 2);
+      put_le (tiff, 1, 4);
+      put_le (tiff, entries[i].value, 4);
+    }
+  put_le (tiff, 0, 4);
+  for (int i = 0; i < 16; i++)
+    g_byte_array_append (tiff, (const guint8[]) { i * 16 }, 1);
+  return g_byte_array_free_to_bytes (tiff);
+}
+
+/* Random pixels: a PNG that does not compress, for size limits. */
+GBytes *
+sample_noise_png (int width,
+                  int height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (width * 31 + height);
+  g_autoptr(GError) error = NULL;
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  char *buffer;
+  gsize size;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width * 3; x++)
+      pixels[y * stride + x] = g_rand_int_range (rand, 0, 256);
+  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL);
+  g_assert_no_error (error);
+  return g_bytes_new_take (buffer, size);
+}
+
 GBytes *
 sample_truncate (GBytes *bytes,
                  gsize   size)
@@ -714,4 +773,13 @@ sample_write_corpus (const char *directory)
   write_sample (directory, "photo.jpg", sample_jpeg (64, 48, 300, 6));
   write_sample (directory, "image.png", sample_png (40, 30));
   write_sample (directory, "pages.tif", sample_tiff (2, 32, 24, 200));
+  write_sample (directory, "bomb.tif", sample_tiff_bomb (100000, 100000));
+  {
+    g_autoptr(GBytes) photo = sample_jpeg (64, 48, 300, 6);
+    g_autoptr(GBytes) image = sample_png (40, 30);
+
+    write_sample (directory, "photo-truncated.jpg", sample_truncate (photo, g_bytes_get_size (photo) / 2));
+    write_sample (directory, "photo-bit-flipped.jpg", sample_flip_bits (photo, rand, 8));
+    write_sample (directory, "image-truncated.png", sample_truncate (image, 60));
+  }
 }

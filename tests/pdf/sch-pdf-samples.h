@@ -59,6 +59,10 @@ GBytes  *sample_tiff               (guint          n_pages,
                                     int            width,
                                     int            height,
                                     int            dpi);
+GBytes  *sample_tiff_bomb          (guint32        width,
+                                    guint32        height);
+GBytes  *sample_noise_png          (int            width,
+                                    int            height);
 GBytes  *sample_truncate           (GBytes        *bytes,
                                     gsize          size);
 GBytes  *sample_flip_bits          (GBytes        *bytes,

@@ -22,13 +22,52 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPopplerPage, g_object_unref)
 
 static const SchImportLimits no_limits = { 0, 0, 0 };
 
+typedef struct {
+  GAsyncResult *result;
+} Wait;
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ((Wait *) user_data)->result = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (Wait *wait)
+{
+  while (wait->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return wait->result;
+}
+
+/* Through the helper, as the app imports images. */
+static GPtrArray *
+import_into (GBytes                *bytes,
+             const SchImportLimits *limits,
+             guint64                case_bytes,
+             guint                  slot_pages,
+             GError               **error)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  Wait wait = { NULL };
+  GPtrArray *pages;
+
+  sch_image_import_with_helper_async (inspector, bytes, "scan.tif", limits, case_bytes, slot_pages,
+                                      NULL, store_result, &wait);
+  pages = sch_image_import_finish (wait_for (&wait), error);
+  g_object_unref (wait.result);
+  return pages;
+}
+
 static GPtrArray *
 import (GBytes                *bytes,
         const SchImportLimits *limits,
         guint64                case_bytes,
         GError               **error)
 {
-  return sch_image_import (bytes, "scan.tif", limits, case_bytes, error);
+  return import_into (bytes, limits, case_bytes, 0, error);
 }
 
 static SchSlotPage *
@@ -194,9 +233,45 @@ test_import_limits (void)
   g_assert_no_error (error);
   g_assert_cmpuint (pages->len, ==, 3);
 
-  g_assert_true (sch_import_check_pages (&few_pages, "a.pdf", 2, NULL));
-  g_assert_false (sch_import_check_pages (&few_pages, "a.pdf", 3, &error));
+  g_assert_true (sch_import_check_pages (&few_pages, "a.pdf", 2, 0, NULL));
+  g_assert_false (sch_import_check_pages (&few_pages, "a.pdf", 3, 0, &error));
   g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_MANY_PAGES);
+  g_clear_error (&error);
+
+  /* The limit is per document: pages it has already count. */
+  g_assert_false (sch_import_check_pages (&few_pages, "a.pdf", 1, 2, &error));
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_MANY_PAGES);
+  g_assert_nonnull (strstr (error->message, "the document has 2 already"));
+  g_clear_error (&error);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = import_into (jpeg, &few_pages, 0, 2, &error);
+  g_assert_null (pages);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_MANY_PAGES);
+  g_clear_error (&error);
+  pages = import_into (tiff, &few_pages, 0, 1, &error);
+  g_assert_null (pages);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_MANY_PAGES);
+  g_assert_nonnull (strstr (error->message, "has 3 pages and the document has 1 already"));
+  g_clear_error (&error);
+  pages = import_into (jpeg, &few_pages, 0, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pages->len, ==, 1);
+}
+
+static void
+test_scanned_page_limits (void)
+{
+  SchImportLimits limits = { 0, 3, 20 * 1000 * 1000 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sch_import_check_scanned_page (&limits, 400 * 1000, 2, 19 * 1000 * 1000, NULL));
+  g_assert_false (sch_import_check_scanned_page (&limits, 400 * 1000, 3, 0, &error));
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_MANY_PAGES);
+  g_assert_nonnull (strstr (error->message, "has 3 pages, the limit per document"));
+  g_clear_error (&error);
+  g_assert_false (sch_import_check_scanned_page (&limits, 400 * 1000, 0, 19800 * 1000, &error));
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_CASE_FULL);
+  assert_names_limit (error, 20 * 1000 * 1000, "per case");
 }
 
 static void
@@ -236,19 +311,104 @@ test_import_damaged (void)
     }
 }
 
-/* Composing */
-
-typedef struct {
-  GAsyncResult *result;
-} Wait;
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+static GBytes *
+garbage (const char *magic,
+         gsize       magic_size,
+         gsize       size)
 {
-  ((Wait *) user_data)->result = g_object_ref (result);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (size);
+  GByteArray *out = g_byte_array_new ();
+
+  g_byte_array_append (out, (const guint8 *) magic, magic_size);
+  while (out->len < size)
+    g_byte_array_append (out, (const guint8[]) { g_rand_int_range (rand, 0, 256) }, 1);
+  return g_byte_array_free_to_bytes (out);
 }
+
+/* Hostile images cost the helper at most: a clear message each. */
+static void
+test_import_hostile_images (void)
+{
+  g_autoptr(GBytes) png = sample_png (600, 300);
+  g_autoptr(GBytes) jpeg = sample_jpeg (600, 400, 300, 6);
+  const struct {
+    GBytes *file;
+    int code;
+    const char *message;
+  } cases[] = {
+    /* Cut after the header: decoders would show gray for the rest. */
+    { sample_truncate (png, 60), SCH_PDF_ERROR_DAMAGED, "The image “scan.tif” is damaged and could not be read." },
+    { sample_truncate (png, g_bytes_get_size (png) - 13), SCH_PDF_ERROR_DAMAGED,
+      "The image “scan.tif” is damaged and could not be read." },
+    { sample_truncate (jpeg, g_bytes_get_size (jpeg) * 9 / 10), SCH_PDF_ERROR_DAMAGED,
+      "The image “scan.tif” is damaged and could not be read." },
+    { garbage ("\xff\xd8\xff", 3, 5000), SCH_PDF_ERROR_DAMAGED, "The image “scan.tif” is damaged and could not be read." },
+    { garbage ("\x89PNG\r\n\x1a\n", 8, 5000), SCH_PDF_ERROR_DAMAGED, "The image “scan.tif” is damaged and could not be read." },
+    { garbage ("II*\0", 4, 5000), SCH_PDF_ERROR_DAMAGED, "The image “scan.tif” is damaged and could not be read." },
+    { sample_tiff_bomb (100000, 100000), SCH_PDF_ERROR_TOO_LARGE,
+      "The image “scan.tif” has more than 80 million pixels, more than Schalter imports." },
+    { sample_tiff_bomb (65535, 65535), SCH_PDF_ERROR_TOO_LARGE,
+      "The image “scan.tif” has more than 80 million pixels, more than Schalter imports." },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) pages = import (cases[i].file, &no_limits, 0, &error);
+
+      g_test_message ("Hostile image %" G_GSIZE_FORMAT, i);
+      g_assert_null (pages);
+      g_assert_error (error, SCH_PDF_ERROR, cases[i].code);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+      g_bytes_unref (cases[i].file);
+    }
+}
+
+/* A decoder that runs away is stopped by the helper's CPU limit (lowered
+ * here): the import fails, the test process lives on. */
+static void
+test_import_helper_stops (void)
+{
+  g_autoptr(GBytes) tiff = sample_tiff (3, 400, 600, 200);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_STALL", "spin:1", TRUE);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_CPU_SECONDS", "1", TRUE);
+  pages = import (tiff, &no_limits, 0, &error);
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_STALL");
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_CPU_SECONDS");
+  g_assert_null (pages);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNREADABLE);
+  g_clear_error (&error);
+
+  pages = import (tiff, &no_limits, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pages->len, ==, 3);
+}
+
+/* Images are decoded by the helper only: without it, none is. */
+static void
+test_import_needs_helper (void)
+{
+  g_autoptr(GBytes) jpeg = sample_jpeg (300, 200, 300, 1);
+  g_autofree char *saved = g_strdup (g_getenv ("SCHALTER_PDF_HELPER"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  Wait wait = { NULL };
+
+  g_setenv ("SCHALTER_PDF_HELPER", "/nonexistent/schalter-pdf-helper", TRUE);
+  g_test_expect_message ("sch-pdf", G_LOG_LEVEL_WARNING, "Could not start the PDF helper*");
+  sch_image_import_async (jpeg, "photo.jpg", &no_limits, 0, NULL, store_result, &wait);
+  g_setenv ("SCHALTER_PDF_HELPER", saved, TRUE);
+  pages = sch_image_import_finish (wait_for (&wait), &error);
+  g_object_unref (wait.result);
+  g_test_assert_expected_messages ();
+  g_assert_null (pages);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNREADABLE);
+}
+
+/* Composing */
 
 static GBytes *
 compose_and_wait (GPtrArray *pages,
@@ -259,9 +419,7 @@ compose_and_wait (GPtrArray *pages,
   GBytes *pdf;
 
   sch_slot_composer_compose_async (pages, inspector, NULL, store_result, &wait);
-  while (wait.result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  pdf = sch_slot_composer_compose_finish (wait.result, error);
+  pdf = sch_slot_composer_compose_finish (wait_for (&wait), error);
   g_object_unref (wait.result);
   return pdf;
 }
@@ -400,6 +558,10 @@ main (int    argc,
   g_test_add_func ("/pdf/import/png", test_import_png);
   g_test_add_func ("/pdf/import/limits", test_import_limits);
   g_test_add_func ("/pdf/import/damaged", test_import_damaged);
+  g_test_add_func ("/pdf/import/hostile-images", test_import_hostile_images);
+  g_test_add_func ("/pdf/import/needs-helper", test_import_needs_helper);
+  g_test_add_func ("/pdf/import/helper-stops", test_import_helper_stops);
+  g_test_add_func ("/pdf/import/scanned-page-limits", test_scanned_page_limits);
   g_test_add_func ("/pdf/compose/images", test_compose_images);
   g_test_add_func ("/pdf/compose/pdf-pages", test_compose_pdf_pages);
 

@@ -540,20 +540,80 @@ assert_limit (const char *limits,
 
 /* The helper limited itself before it read its request. */
 static void
-assert_helper_limited (int pid)
+assert_helper_limited (int   pid,
+                       guint cpu_seconds)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/limits", pid);
   g_autofree char *limits = NULL;
+  g_autofree char *cpu = g_strdup_printf ("(?m)^Max cpu time +%u +25 ", cpu_seconds);
 
   g_assert_true (g_file_get_contents (path, &limits, NULL, NULL));
   assert_limit (limits, "Max core file size", "0");
   assert_limit (limits, "Max file size", "0");
-  g_assert_true (g_regex_match_simple ("(?m)^Max cpu time +20 +25 ", limits, 0, 0));
+  g_assert_true (g_regex_match_simple (cpu, limits, 0, 0));
 #ifndef UNDER_ASAN
   assert_limit (limits, "Max address space", "1073741824");
 #endif
 }
 
+typedef struct {
+  char *dir;
+  char *pid_file;
+  char *marker;
+} Stall;
+
+/* Makes the next helper stop after @n_pages pages ("hang" or "spin"). */
+static void
+stall_start (Stall      *stall,
+             const char *how,
+             guint       n_pages)
+{
+  g_autofree char *spec = g_strdup_printf ("%s:%u", how, n_pages);
+
+  stall->dir = g_dir_make_tmp ("schalter-pdf-XXXXXX", NULL);
+  stall->pid_file = g_build_filename (stall->dir, "helper.pid", NULL);
+  stall->marker = g_build_filename (stall->dir, "stalled", NULL);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_STALL", spec, TRUE);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_PIDFILE", stall->pid_file, TRUE);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_MARKER", stall->marker, TRUE);
+}
+
+/* Once the helper is started: later ones run normally. */
+static void
+stall_started (void)
+{
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_STALL");
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_PIDFILE");
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_MARKER");
+}
+
+/* Waits until the helper stopped working; returns its pid. */
+static int
+stall_wait (Stall *stall)
+{
+  g_autofree char *pid_text = NULL;
+
+  while (!g_file_test (stall->marker, G_FILE_TEST_EXISTS))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+  g_assert_true (g_file_get_contents (stall->pid_file, &pid_text, NULL, NULL));
+  return atoi (pid_text);
+}
+
+static void
+stall_clear (Stall *stall)
+{
+  g_unlink (stall->pid_file);
+  g_unlink (stall->marker);
+  g_rmdir (stall->dir);
+  g_free (stall->pid_file);
+  g_free (stall->marker);
+  g_free (stall->dir);
+}
+
+/* Killed after it rendered three of 40 pages: no images, a report. */
 static void
 test_helper_killed (void)
 {
@@ -562,36 +622,95 @@ test_helper_killed (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) images = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("schalter-pdf-XXXXXX", NULL);
-  g_autofree char *pid_file = g_build_filename (dir, "helper.pid", NULL);
-  g_autofree char *pid_text = NULL;
   Ticker ticker = { 0 };
+  Stall stall;
   guint tick_id;
+  int pid;
 
-  g_setenv ("SCHALTER_PDF_HELPER_TEST_HANG", "1", TRUE);
-  g_setenv ("SCHALTER_PDF_HELPER_TEST_PIDFILE", pid_file, TRUE);
+  stall_start (&stall, "hang", 3);
   tick_id = g_timeout_add (50, tick, &ticker);
   sch_pdf_inspector_render_async (inspector, pdf, NULL, NULL, 0, 256, SCH_PDF_IMAGE_ARGB32,
                                   NULL, store_result, &result);
-  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_HANG");
-  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_PIDFILE");
+  stall_started ();
 
-  while (!g_file_get_contents (pid_file, &pid_text, NULL, NULL) || *pid_text == '\0')
-    {
-      g_clear_pointer (&pid_text, g_free);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  assert_helper_limited (atoi (pid_text));
-  g_assert_cmpint (kill ((pid_t) atoi (pid_text), SIGKILL), ==, 0);
+  pid = stall_wait (&stall);
+  assert_helper_limited (pid, 20);
+  g_assert_null (result);
+  g_assert_cmpint (kill ((pid_t) pid, SIGKILL), ==, 0);
 
   images = sch_pdf_inspector_render_finish (inspector, wait_for_result (&result), &error);
   g_source_remove (tick_id);
   g_assert_null (images);
   g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNREADABLE);
+  g_assert_cmpstr (error->message, ==, "This file could not be read.");
   g_assert_cmpuint (ticker.ticks, >, 0);
 
-  g_unlink (pid_file);
-  g_rmdir (dir);
+  stall_clear (&stall);
+  assert_next_request_works (inspector);
+}
+
+/* Stuck after two composed pages: killed after its wall-clock time. */
+static void
+test_helper_hangs_mid_work (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (5, NULL);
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_slot_page_free);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) composed = NULL;
+  Stall stall;
+  gint64 start;
+
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (pages, sch_slot_page_new_pdf (pdf, i, NULL, 0));
+  sch_pdf_inspector_set_timeout (inspector, 2);
+  stall_start (&stall, "hang", 2);
+  start = g_get_monotonic_time ();
+  sch_pdf_inspector_compose_async (inspector, pages, NULL, store_result, &result);
+  stall_started ();
+  stall_wait (&stall);
+
+  composed = sch_pdf_inspector_compose_finish (inspector, wait_for_result (&result), &error);
+  g_assert_null (composed);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNREADABLE);
+  /* g_timeout_add_seconds() may fire up to a second early. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+
+  stall_clear (&stall);
+  assert_next_request_works (inspector);
+}
+
+/* Burning CPU time after its first page: the kernel stops it at its CPU
+ * limit (lowered to 1 s here), long before the wall-clock timeout. */
+static void
+test_helper_cpu_limit (void)
+{
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (3, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+  Stall stall;
+  gint64 start;
+
+  sch_pdf_inspector_set_timeout (inspector, 60);
+  stall_start (&stall, "spin", 1);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_CPU_SECONDS", "1", TRUE);
+  start = g_get_monotonic_time ();
+  sch_pdf_inspector_render_async (inspector, pdf, NULL, NULL, 0, 64, SCH_PDF_IMAGE_ARGB32,
+                                  NULL, store_result, &result);
+  stall_started ();
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_CPU_SECONDS");
+  assert_helper_limited (stall_wait (&stall), 1);
+
+  images = sch_pdf_inspector_render_finish (inspector, wait_for_result (&result), &error);
+  g_assert_null (images);
+  g_assert_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNREADABLE);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+
+  stall_clear (&stall);
   assert_next_request_works (inspector);
 }
 
@@ -657,6 +776,8 @@ main (int    argc,
   g_test_add_func ("/pdf/render/thumbnails", test_render_thumbnails);
   g_test_add_func ("/pdf/helper/hangs", test_helper_hangs);
   g_test_add_func ("/pdf/helper/killed", test_helper_killed);
+  g_test_add_func ("/pdf/helper/hangs-mid-work", test_helper_hangs_mid_work);
+  g_test_add_func ("/pdf/helper/cpu-limit", test_helper_cpu_limit);
   g_test_add_func ("/pdf/helper/cancelled", test_helper_cancelled);
   g_test_add_func ("/pdf/helper/missing", test_helper_missing);
 

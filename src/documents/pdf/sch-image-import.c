@@ -2,21 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Images become pages at their real size (from their resolution, else
- * SCH_SLOT_PAGE_DEFAULT_DPI). JPEG files are kept byte for byte: an EXIF
- * rotation becomes the page's rotation, so only mirrored orientations are
- * re-encoded. PNG files are kept as they are; TIFF pages become PNG.
+ * The limits of the settings, and images from outside turned into pages
+ * by the helper (sch-image-decode.c), as hostile as PDFs are: a file that
+ * crashes or exhausts a decoder costs a helper, never the app.
  */
 #define G_LOG_DOMAIN "sch-pdf"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <cairo.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
-#include <stdlib.h>
 #include <string.h>
-#include <tiffio.h>
 
 #include "sch-image-import.h"
 
@@ -101,555 +96,263 @@ sch_import_check_file (const SchImportLimits *limits,
  * sch_import_check_pages:
  * @limits: the limits of the settings
  * @display_name: the file's name for messages
- * @n_pages: the number of pages of the document
+ * @n_pages: the number of pages of the file
+ * @slot_pages: the pages the document has already
  * @error: return location for a %SCH_PDF_ERROR_TOO_MANY_PAGES error
  *
- * Returns: whether a document of @n_pages pages may be imported
+ * Returns: whether the @n_pages pages may be added to the document
  */
 gboolean
 sch_import_check_pages (const SchImportLimits *limits,
                         const char            *display_name,
                         guint                  n_pages,
+                        guint                  slot_pages,
                         GError               **error)
 {
   g_return_val_if_fail (limits != NULL, FALSE);
   g_return_val_if_fail (display_name != NULL, FALSE);
 
-  if (limits->max_pages > 0 && n_pages > limits->max_pages)
-    {
-      g_set_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_MANY_PAGES,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "The file “%s” has %u pages, more than the limit of %u page per document.",
-                                "The file “%s” has %u pages, more than the limit of %u pages per document.",
-                                limits->max_pages),
-                   display_name, n_pages, limits->max_pages);
-      return FALSE;
-    }
-  return TRUE;
-}
+  if (limits->max_pages == 0 || (slot_pages <= limits->max_pages && n_pages <= limits->max_pages - slot_pages))
+    return TRUE;
 
-static gboolean
-set_damaged (GError     **error,
-             const char  *display_name)
-{
-  g_set_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_DAMAGED,
-               _("The image “%s” is damaged and could not be read."), display_name);
+  if (slot_pages == 0)
+    g_set_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_MANY_PAGES,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "The file “%s” has %u pages, more than the limit of %u page per document.",
+                              "The file “%s” has %u pages, more than the limit of %u pages per document.",
+                              limits->max_pages),
+                 display_name, n_pages, limits->max_pages);
+  else
+    /* TRANSLATORS: the second %u is the pages the document has already */
+    g_set_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_MANY_PAGES,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "The file “%s” has %u pages and the document has %u already, more than "
+                              "the limit of %u page per document.",
+                              "The file “%s” has %u pages and the document has %u already, more than "
+                              "the limit of %u pages per document.",
+                              limits->max_pages),
+                 display_name, n_pages, slot_pages, limits->max_pages);
   return FALSE;
-}
-
-static gboolean
-check_pixels (guint64      width,
-              guint64      height,
-              const char  *display_name,
-              GError     **error)
-{
-  if (width == 0 || height == 0)
-    return set_damaged (error, display_name);
-  if (width * height > SCH_IMPORT_MAX_PIXELS)
-    {
-      g_set_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_LARGE,
-                   _("The image “%s” has more than %u million pixels, more than Schalter imports."),
-                   display_name, SCH_IMPORT_MAX_PIXELS / 1000000);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Pixel sizes from the headers, so that huge images are refused before
- * a decoder allocates for them. */
-
-static gboolean
-jpeg_header_size (const guint8 *data,
-                  gsize         size,
-                  guint        *width,
-                  guint        *height)
-{
-  gsize pos = 2;
-
-  while (pos + 4 <= size)
-    {
-      guint8 marker;
-      gsize length;
-
-      if (data[pos] != 0xff)
-        return FALSE;
-      marker = data[pos + 1];
-      if (marker == 0xff)
-        {
-          pos++;
-          continue;
-        }
-      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8))
-        {
-          pos += 2;
-          continue;
-        }
-      length = (data[pos + 2] << 8) | data[pos + 3];
-      if (length < 2)
-        return FALSE;
-      if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
-        {
-          if (pos + 9 > size)
-            return FALSE;
-          *height = (data[pos + 5] << 8) | data[pos + 6];
-          *width = (data[pos + 7] << 8) | data[pos + 8];
-          return TRUE;
-        }
-      if (marker == 0xda || marker == 0xd9)
-        return FALSE;
-      pos += 2 + length;
-    }
-  return FALSE;
-}
-
-static gboolean
-png_header_size (const guint8 *data,
-                 gsize         size,
-                 guint        *width,
-                 guint        *height)
-{
-  if (size < 24 || memcmp (data + 12, "IHDR", 4) != 0)
-    return FALSE;
-  *width = ((guint32) data[16] << 24) | (data[17] << 16) | (data[18] << 8) | data[19];
-  *height = ((guint32) data[20] << 24) | (data[21] << 16) | (data[22] << 8) | data[23];
-  return TRUE;
-}
-
-/* JPEG and PNG */
-
-static double
-pixbuf_dpi (GdkPixbuf *pixbuf)
-{
-  const char *x_dpi = gdk_pixbuf_get_option (pixbuf, "x-dpi");
-  double dpi = x_dpi != NULL ? g_ascii_strtod (x_dpi, NULL) : 0;
-
-  /* Many cameras and editors write 72 or 96 dpi without meaning it; a
-   * photo would then become a poster. Only believe scanner-like values. */
-  return dpi >= 100 && dpi <= 2400 ? dpi : SCH_SLOT_PAGE_DEFAULT_DPI;
-}
-
-static GdkPixbuf *
-decode_pixbuf (GBytes      *bytes,
-               const char  *media_type,
-               const char  *display_name,
-               GError     **error)
-{
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_mime_type (media_type, NULL);
-  gsize size;
-  const guint8 *data = g_bytes_get_data (bytes, &size);
-  gboolean written;
-  GdkPixbuf *pixbuf;
-
-  if (loader == NULL)
-    {
-      g_set_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNSUPPORTED,
-                   _("Images like “%s” cannot be imported on this computer."), display_name);
-      return NULL;
-    }
-  written = gdk_pixbuf_loader_write (loader, data, size, NULL);
-  if (!gdk_pixbuf_loader_close (loader, NULL) || !written ||
-      (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) == NULL)
-    {
-      set_damaged (error, display_name);
-      return NULL;
-    }
-  return g_object_ref (pixbuf);
-}
-
-static int
-orientation_rotation (int orientation)
-{
-  switch (orientation)
-    {
-    case 3:
-      return 180;
-    case 6:
-      return 90;
-    case 8:
-      return 270;
-    default:
-      return 0;
-    }
-}
-
-static GPtrArray *
-import_jpeg_or_png (GBytes      *bytes,
-                    const char  *media_type,
-                    const char  *display_name,
-                    GError     **error)
-{
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_slot_page_free);
-  gboolean is_jpeg = g_str_equal (media_type, "image/jpeg");
-  gsize size;
-  const guint8 *data = g_bytes_get_data (bytes, &size);
-  guint width = 0, height = 0;
-  const char *option;
-  int orientation;
-
-  if (!(is_jpeg ? jpeg_header_size (data, size, &width, &height)
-                : png_header_size (data, size, &width, &height)))
-    {
-      set_damaged (error, display_name);
-      return NULL;
-    }
-  if (!check_pixels (width, height, display_name, error))
-    return NULL;
-
-  pixbuf = decode_pixbuf (bytes, media_type, display_name, error);
-  if (pixbuf == NULL)
-    return NULL;
-
-  option = gdk_pixbuf_get_option (pixbuf, "orientation");
-  orientation = option != NULL ? atoi (option) : 1;
-  if (is_jpeg && (orientation == 2 || orientation == 4 || orientation == 5 || orientation == 7))
-    {
-      /* A mirror image cannot be a rotation of the kept JPEG: re-encode. */
-      g_autoptr(GdkPixbuf) upright = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-      g_autofree char *buffer = NULL;
-      g_autoptr(GBytes) encoded = NULL;
-      gsize buffer_size;
-
-      if (!gdk_pixbuf_save_to_buffer (upright, &buffer, &buffer_size, "jpeg", NULL,
-                                      "quality", "95", NULL))
-        {
-          set_damaged (error, display_name);
-          return NULL;
-        }
-      encoded = g_bytes_new_take (g_steal_pointer (&buffer), buffer_size);
-      g_ptr_array_add (pages, sch_slot_page_new_image (encoded, media_type,
-                                                       gdk_pixbuf_get_width (upright),
-                                                       gdk_pixbuf_get_height (upright),
-                                                       pixbuf_dpi (pixbuf), 0));
-      return g_steal_pointer (&pages);
-    }
-
-  g_ptr_array_add (pages, sch_slot_page_new_image (bytes, media_type,
-                                                   gdk_pixbuf_get_width (pixbuf),
-                                                   gdk_pixbuf_get_height (pixbuf),
-                                                   pixbuf_dpi (pixbuf),
-                                                   is_jpeg ? orientation_rotation (orientation) : 0));
-  return g_steal_pointer (&pages);
-}
-
-/* TIFF, read from memory */
-
-typedef struct {
-  const guint8 *data;
-  gsize size;
-  gsize pos;
-} MemoryFile;
-
-static tmsize_t
-tiff_read (thandle_t handle,
-           void     *buffer,
-           tmsize_t  count)
-{
-  MemoryFile *file = handle;
-  gsize n = MIN ((gsize) count, file->size - file->pos);
-
-  memcpy (buffer, file->data + file->pos, n);
-  file->pos += n;
-  return n;
-}
-
-static tmsize_t
-tiff_write (thandle_t handle,
-            void     *buffer,
-            tmsize_t  count)
-{
-  return 0;
-}
-
-static toff_t
-tiff_seek (thandle_t handle,
-           toff_t    offset,
-           int       whence)
-{
-  MemoryFile *file = handle;
-  guint64 base = whence == SEEK_CUR ? file->pos : whence == SEEK_END ? file->size : 0;
-
-  if (offset > G_MAXUINT64 - base || base + offset > file->size)
-    return (toff_t) -1;
-  file->pos = base + offset;
-  return file->pos;
-}
-
-static int
-tiff_close (thandle_t handle)
-{
-  return 0;
-}
-
-static toff_t
-tiff_size (thandle_t handle)
-{
-  return ((MemoryFile *) handle)->size;
-}
-
-static int
-tiff_map (thandle_t  handle,
-          void     **base,
-          toff_t    *size)
-{
-  return 0;
-}
-
-static void
-tiff_unmap (thandle_t  handle,
-            void      *base,
-            toff_t     size)
-{
-}
-
-/* libtiff reports trouble through these; the failing call tells us enough. */
-static int
-tiff_quiet (TIFF       *tif,
-            void       *user_data,
-            const char *module,
-            const char *format,
-            va_list     args)
-{
-  return 1;
-}
-
-static double
-tiff_dpi (TIFF *tif)
-{
-  float resolution = 0;
-  guint16 unit = RESUNIT_INCH;
-
-  if (!TIFFGetField (tif, TIFFTAG_XRESOLUTION, &resolution) || resolution <= 0)
-    return SCH_SLOT_PAGE_DEFAULT_DPI;
-  TIFFGetFieldDefaulted (tif, TIFFTAG_RESOLUTIONUNIT, &unit);
-  if (unit == RESUNIT_CENTIMETER)
-    resolution *= 2.54f;
-  else if (unit != RESUNIT_INCH)
-    return SCH_SLOT_PAGE_DEFAULT_DPI;
-  return resolution >= 50 && resolution <= 2400 ? resolution : SCH_SLOT_PAGE_DEFAULT_DPI;
-}
-
-static cairo_status_t
-append_png (void                *closure,
-            const unsigned char *data,
-            unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-/* One TIFF page (the current directory) as a PNG page. */
-static SchSlotPage *
-tiff_page (TIFF        *tif,
-           const char  *display_name,
-           GError     **error)
-{
-  guint32 width = 0, height = 0;
-  g_autofree guint32 *raster = NULL;
-  g_autoptr(GByteArray) png = NULL;
-  g_autoptr(GBytes) png_bytes = NULL;
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  guint8 *pixels;
-  int stride;
-  gboolean opaque = TRUE;
-
-  if (!TIFFGetField (tif, TIFFTAG_IMAGEWIDTH, &width) ||
-      !TIFFGetField (tif, TIFFTAG_IMAGELENGTH, &height))
-    {
-      set_damaged (error, display_name);
-      return NULL;
-    }
-  if (!check_pixels (width, height, display_name, error))
-    return NULL;
-
-  raster = g_try_malloc_n ((gsize) width * height, sizeof (guint32));
-  if (raster == NULL ||
-      !TIFFReadRGBAImageOriented (tif, width, height, raster, ORIENTATION_TOPLEFT, 0))
-    {
-      set_damaged (error, display_name);
-      return NULL;
-    }
-  for (gsize i = 0; i < (gsize) width * height && opaque; i++)
-    opaque = TIFFGetA (raster[i]) == 0xff;
-
-  surface = cairo_image_surface_create (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
-                                        width, height);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    {
-      cairo_surface_destroy (surface);
-      check_pixels (G_MAXUINT32, G_MAXUINT32, display_name, error);
-      return NULL;
-    }
-  cairo_surface_flush (surface);
-  pixels = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  for (guint32 y = 0; y < height; y++)
-    {
-      guint32 *row = (guint32 *) (pixels + (gsize) y * stride);
-
-      for (guint32 x = 0; x < width; x++)
-        {
-          guint32 p = raster[(gsize) y * width + x];
-          guint32 a = TIFFGetA (p);
-
-          /* libtiff hands out unassociated alpha; cairo wants it premultiplied. */
-          row[x] = (a << 24) |
-                   (((TIFFGetR (p) * a + 127) / 255) << 16) |
-                   (((TIFFGetG (p) * a + 127) / 255) << 8) |
-                   ((TIFFGetB (p) * a + 127) / 255);
-        }
-    }
-  cairo_surface_mark_dirty (surface);
-  g_clear_pointer (&raster, g_free);
-
-  png = g_byte_array_new ();
-  status = cairo_surface_write_to_png_stream (surface, append_png, png);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      set_damaged (error, display_name);
-      return NULL;
-    }
-  png_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&png));
-  return sch_slot_page_new_image (png_bytes, "image/png", width, height, tiff_dpi (tif), 0);
-}
-
-static GPtrArray *
-import_tiff (GBytes                *bytes,
-             const char            *display_name,
-             const SchImportLimits *limits,
-             GError               **error)
-{
-  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_slot_page_free);
-  MemoryFile file = { 0 };
-  TIFFOpenOptions *options;
-  TIFF *tif;
-  guint n_pages;
-
-  file.data = g_bytes_get_data (bytes, &file.size);
-  options = TIFFOpenOptionsAlloc ();
-  TIFFOpenOptionsSetMaxSingleMemAlloc (options, (tmsize_t) SCH_IMPORT_MAX_PIXELS * 4);
-  TIFFOpenOptionsSetErrorHandlerExtR (options, tiff_quiet, NULL);
-  TIFFOpenOptionsSetWarningHandlerExtR (options, tiff_quiet, NULL);
-  tif = TIFFClientOpenExt (display_name, "rm", &file, tiff_read, tiff_write, tiff_seek,
-                           tiff_close, tiff_size, tiff_map, tiff_unmap, options);
-  TIFFOpenOptionsFree (options);
-  if (tif == NULL)
-    {
-      set_damaged (error, display_name);
-      return NULL;
-    }
-
-  n_pages = TIFFNumberOfDirectories (tif);
-  if (n_pages == 0 || !sch_import_check_pages (limits, display_name, n_pages, error))
-    {
-      if (n_pages == 0)
-        set_damaged (error, display_name);
-      TIFFClose (tif);
-      return NULL;
-    }
-
-  for (guint i = 0; i < n_pages; i++)
-    {
-      SchSlotPage *page;
-
-      if (!TIFFSetDirectory (tif, i) || (page = tiff_page (tif, display_name, error)) == NULL)
-        {
-          if (error != NULL && *error == NULL)
-            set_damaged (error, display_name);
-          TIFFClose (tif);
-          return NULL;
-        }
-      g_ptr_array_add (pages, page);
-    }
-  TIFFClose (tif);
-  return g_steal_pointer (&pages);
 }
 
 /**
- * sch_image_import:
- * @bytes: the file
- * @display_name: the file's name for messages
+ * sch_import_check_scanned_page:
  * @limits: the limits of the settings
+ * @page_bytes: the size of the scanned page
+ * @slot_pages: the pages the document has already
  * @case_bytes: what the case's files take already
- * @error: return location for a #SchPdfError
+ * @error: return location for a %SCH_PDF_ERROR_TOO_MANY_PAGES or
+ *   %SCH_PDF_ERROR_CASE_FULL error naming the limit
  *
- * Turns a JPEG, PNG or TIFF file into pages, after checking the limits.
- * Nothing is stored; the caller stores the pages it gets. Decoding takes
- * time: call it from a worker thread, or use sch_image_import_async().
- *
- * Returns: (transfer container) (element-type SchSlotPage): the pages, or %NULL
+ * Returns: whether one more scanned page may be stored
  */
-GPtrArray *
-sch_image_import (GBytes                *bytes,
-                  const char            *display_name,
-                  const SchImportLimits *limits,
-                  guint64                case_bytes,
-                  GError               **error)
+gboolean
+sch_import_check_scanned_page (const SchImportLimits *limits,
+                               guint64                page_bytes,
+                               guint                  slot_pages,
+                               guint64                case_bytes,
+                               GError               **error)
 {
-  const char *media_type;
-  g_autoptr(GPtrArray) pages = NULL;
+  g_return_val_if_fail (limits != NULL, FALSE);
 
-  g_return_val_if_fail (bytes != NULL, NULL);
-  g_return_val_if_fail (display_name != NULL, NULL);
-  g_return_val_if_fail (limits != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!sch_import_check_file (limits, display_name, g_bytes_get_size (bytes), case_bytes, error))
-    return NULL;
-
-  media_type = sch_import_sniff_media_type (bytes);
-  if (g_strcmp0 (media_type, "image/tiff") == 0)
-    return import_tiff (bytes, display_name, limits, error);
-  if (g_strcmp0 (media_type, "image/jpeg") != 0 && g_strcmp0 (media_type, "image/png") != 0)
+  if (limits->max_pages > 0 && slot_pages >= limits->max_pages)
     {
-      g_set_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNSUPPORTED,
-                   _("The file “%s” is not a JPEG, PNG or TIFF image."), display_name);
-      return NULL;
+      g_set_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_MANY_PAGES,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The document has %u page, the limit per document. The scan was "
+                                "stopped; the pages scanned before are kept.",
+                                "The document has %u pages, the limit per document. The scan was "
+                                "stopped; the pages scanned before are kept.",
+                                slot_pages),
+                   slot_pages);
+      return FALSE;
     }
-  pages = import_jpeg_or_png (bytes, media_type, display_name, error);
-  if (pages == NULL || !sch_import_check_pages (limits, display_name, pages->len, error))
-    return NULL;
-  return g_steal_pointer (&pages);
+  if (limits->max_case_bytes > 0 &&
+      (case_bytes > limits->max_case_bytes || page_bytes > limits->max_case_bytes - case_bytes))
+    {
+      g_autofree char *limit = g_format_size (limits->max_case_bytes);
+
+      g_set_error (error, SCH_PDF_ERROR, SCH_PDF_ERROR_CASE_FULL,
+                   _("Another page would bring the documents of this case over the limit of %s "
+                     "per case. The scan was stopped; the pages scanned before are kept."),
+                   limit);
+      return FALSE;
+    }
+  return TRUE;
 }
 
+/* Importing images, in the helper */
+
 typedef struct {
+  SchPdfInspector *inspector;
   GBytes *bytes;
   char *display_name;
   SchImportLimits limits;
   guint64 case_bytes;
+  guint slot_pages;
 } ImportData;
 
 static void
 import_data_free (ImportData *data)
 {
+  g_object_unref (data->inspector);
   g_bytes_unref (data->bytes);
   g_free (data->display_name);
   g_free (data);
 }
 
-static void
-import_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+/* The helper's error, said with the file's name. */
+static GError *
+image_error (const GError *error,
+             const char   *display_name)
 {
-  ImportData *data = task_data;
-  GError *error = NULL;
-  GPtrArray *pages;
+  if (error->domain != SCH_PDF_ERROR)
+    return g_error_copy (error);
 
-  pages = sch_image_import (data->bytes, data->display_name, &data->limits, data->case_bytes, &error);
+  switch (error->code)
+    {
+    case SCH_PDF_ERROR_DAMAGED:
+      return g_error_new (SCH_PDF_ERROR, SCH_PDF_ERROR_DAMAGED,
+                          _("The image “%s” is damaged and could not be read."), display_name);
+    case SCH_PDF_ERROR_TOO_LARGE:
+      return g_error_new (SCH_PDF_ERROR, SCH_PDF_ERROR_TOO_LARGE,
+                          _("The image “%s” has more than %u million pixels, more than Schalter imports."),
+                          display_name, SCH_IMPORT_MAX_PIXELS / 1000000);
+    case SCH_PDF_ERROR_UNSUPPORTED:
+      return g_error_new (SCH_PDF_ERROR, SCH_PDF_ERROR_UNSUPPORTED,
+                          _("The file “%s” is not a JPEG, PNG or TIFF image."), display_name);
+    default:
+      return g_error_copy (error);
+    }
+}
+
+static guint64
+pages_size (GPtrArray *pages)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint64 size = 0;
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      GBytes *bytes = ((SchSlotPage *) g_ptr_array_index (pages, i))->bytes;
+
+      if (g_hash_table_add (seen, bytes))
+        size += g_bytes_get_size (bytes);
+    }
+  return size;
+}
+
+static void
+decoded_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ImportData *data = g_task_get_task_data (task);
+  SchImportLimits case_only = { 0, 0, data->limits.max_case_bytes };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  guint n_pages = 0;
+
+  pages = sch_pdf_inspector_import_image_finish (SCH_PDF_INSPECTOR (source), result, &n_pages, &error);
   if (pages == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, pages, (GDestroyNotify) g_ptr_array_unref);
+    {
+      g_task_return_error (task, image_error (error, data->display_name));
+      return;
+    }
+  if (!sch_import_check_pages (&data->limits, data->display_name, n_pages, data->slot_pages, &error) ||
+      /* TIFF pages become PNG files, which may take more than the file. */
+      !sch_import_check_file (&case_only, data->display_name, pages_size (pages), data->case_bytes, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&pages), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * sch_image_import_with_helper_async:
+ * @inspector: the helper to decode the image in
+ * @bytes: the file
+ * @display_name: the file's name for messages
+ * @limits: the limits of the settings
+ * @case_bytes: what the case's files take already
+ * @slot_pages: the pages the document has already
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the pages
+ * @user_data: data for @callback
+ *
+ * Turns a JPEG, PNG or TIFF file into pages, after checking the limits;
+ * the image is decoded by the helper. Nothing is stored: the caller stores
+ * the pages it gets.
+ */
+void
+sch_image_import_with_helper_async (SchPdfInspector       *inspector,
+                                    GBytes                *bytes,
+                                    const char            *display_name,
+                                    const SchImportLimits *limits,
+                                    guint64                case_bytes,
+                                    guint                  slot_pages,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *media_type;
+  ImportData *data;
+  gint64 max_pages = -1;
+
+  g_return_if_fail (SCH_IS_PDF_INSPECTOR (inspector));
+  g_return_if_fail (bytes != NULL);
+  g_return_if_fail (display_name != NULL);
+  g_return_if_fail (limits != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sch_image_import_async);
+
+  if (!sch_import_check_file (limits, display_name, g_bytes_get_size (bytes), case_bytes, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  media_type = sch_import_sniff_media_type (bytes);
+  if (g_strcmp0 (media_type, "image/jpeg") != 0 && g_strcmp0 (media_type, "image/png") != 0 &&
+      g_strcmp0 (media_type, "image/tiff") != 0)
+    {
+      g_task_return_new_error (task, SCH_PDF_ERROR, SCH_PDF_ERROR_UNSUPPORTED,
+                               _("The file “%s” is not a JPEG, PNG or TIFF image."), display_name);
+      return;
+    }
+
+  data = g_new0 (ImportData, 1);
+  data->inspector = g_object_ref (inspector);
+  data->bytes = g_bytes_ref (bytes);
+  data->display_name = g_strdup (display_name);
+  data->limits = *limits;
+  data->case_bytes = case_bytes;
+  data->slot_pages = slot_pages;
+  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
+
+  /* Pages above the limit are counted by the helper, not decoded. */
+  if (limits->max_pages > 0)
+    max_pages = slot_pages < limits->max_pages ? limits->max_pages - slot_pages : 0;
+  sch_pdf_inspector_import_image_async (inspector, bytes, max_pages, cancellable,
+                                        decoded_cb, g_steal_pointer (&task));
 }
 
 /**
  * sch_image_import_async:
+ * @bytes: the file
+ * @display_name: the file's name for messages
+ * @limits: the limits of the settings
+ * @case_bytes: what the case's files take already
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the pages
+ * @user_data: data for @callback
  *
- * Runs sch_image_import() in a worker thread.
+ * As sch_image_import_with_helper_async() for a document without pages,
+ * with a helper of the default timeout.
  */
 void
 sch_image_import_async (GBytes                *bytes,
@@ -660,23 +363,10 @@ sch_image_import_async (GBytes                *bytes,
                         GAsyncReadyCallback    callback,
                         gpointer               user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ImportData *data;
+  g_autoptr(SchPdfInspector) inspector = sch_pdf_inspector_new ();
 
-  g_return_if_fail (bytes != NULL);
-  g_return_if_fail (display_name != NULL);
-  g_return_if_fail (limits != NULL);
-
-  data = g_new0 (ImportData, 1);
-  data->bytes = g_bytes_ref (bytes);
-  data->display_name = g_strdup (display_name);
-  data->limits = *limits;
-  data->case_bytes = case_bytes;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sch_image_import_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
-  g_task_run_in_thread (task, import_thread);
+  sch_image_import_with_helper_async (inspector, bytes, display_name, limits, case_bytes, 0,
+                                      cancellable, callback, user_data);
 }
 
 /**

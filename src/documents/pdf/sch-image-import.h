@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "sch-pdf-error.h"
+#include "sch-pdf-inspector.h"
 #include "sch-slot-page.h"
 
 G_BEGIN_DECLS
@@ -30,29 +31,39 @@ typedef struct {
   guint64 max_case_bytes;
 } SchImportLimits;
 
-const char *sch_import_sniff_media_type (GBytes                *bytes);
-gboolean    sch_import_check_file       (const SchImportLimits *limits,
-                                         const char            *display_name,
-                                         guint64                file_bytes,
-                                         guint64                case_bytes,
-                                         GError               **error);
-gboolean    sch_import_check_pages      (const SchImportLimits *limits,
-                                         const char            *display_name,
-                                         guint                  n_pages,
-                                         GError               **error);
-GPtrArray  *sch_image_import            (GBytes                *bytes,
-                                         const char            *display_name,
-                                         const SchImportLimits *limits,
-                                         guint64                case_bytes,
-                                         GError               **error);
-void        sch_image_import_async      (GBytes                *bytes,
-                                         const char            *display_name,
-                                         const SchImportLimits *limits,
-                                         guint64                case_bytes,
-                                         GCancellable          *cancellable,
-                                         GAsyncReadyCallback    callback,
-                                         gpointer               user_data);
-GPtrArray  *sch_image_import_finish     (GAsyncResult          *result,
-                                         GError               **error);
+const char *sch_import_sniff_media_type        (GBytes                *bytes);
+gboolean    sch_import_check_file              (const SchImportLimits *limits,
+                                                const char            *display_name,
+                                                guint64                file_bytes,
+                                                guint64                case_bytes,
+                                                GError               **error);
+gboolean    sch_import_check_pages             (const SchImportLimits *limits,
+                                                const char            *display_name,
+                                                guint                  n_pages,
+                                                guint                  slot_pages,
+                                                GError               **error);
+gboolean    sch_import_check_scanned_page      (const SchImportLimits *limits,
+                                                guint64                page_bytes,
+                                                guint                  slot_pages,
+                                                guint64                case_bytes,
+                                                GError               **error);
+void        sch_image_import_with_helper_async (SchPdfInspector       *inspector,
+                                                GBytes                *bytes,
+                                                const char            *display_name,
+                                                const SchImportLimits *limits,
+                                                guint64                case_bytes,
+                                                guint                  slot_pages,
+                                                GCancellable          *cancellable,
+                                                GAsyncReadyCallback    callback,
+                                                gpointer               user_data);
+void        sch_image_import_async             (GBytes                *bytes,
+                                                const char            *display_name,
+                                                const SchImportLimits *limits,
+                                                guint64                case_bytes,
+                                                GCancellable          *cancellable,
+                                                GAsyncReadyCallback    callback,
+                                                gpointer               user_data);
+GPtrArray  *sch_image_import_finish            (GAsyncResult          *result,
+                                                GError               **error);
 
 G_END_DECLS

@@ -11,11 +11,13 @@
 #include <math.h>
 #include <poppler.h>
 
+#include "sch-image-decode.h"
 #include "sch-pdf-engine.h"
 #include "sch-pdf-error.h"
 #include "sch-pdf-protocol.h"
 #include "sch-pdf-scan.h"
 #include "sch-slot-composer.h"
+#include "sch-slot-render.h"
 
 /* poppler-glib 22.12 defines no autoptr cleanups of its own. */
 typedef PopplerDocument SchPopplerDocument;
@@ -48,6 +50,23 @@ answer_finish (Answer *answer)
   json_object_unref (answer->response);
   g_ptr_array_unref (answer->blobs);
   return message;
+}
+
+static SchPdfEnginePageHook page_hook;
+static guint pages_done;
+
+void
+sch_pdf_engine_set_page_hook (SchPdfEnginePageHook hook)
+{
+  page_hook = hook;
+}
+
+void
+sch_pdf_engine_page_done (void)
+{
+  pages_done++;
+  if (page_hook != NULL)
+    page_hook (pages_done);
 }
 
 GBytes *
@@ -412,6 +431,7 @@ handle_render (JsonObject  *request,
         }
       cairo_surface_destroy (surface);
       json_array_add_object_element (images, image);
+      sch_pdf_engine_page_done ();
     }
   return TRUE;
 }
@@ -515,6 +535,7 @@ handle_flatten (JsonObject  *request,
       cairo_show_page (cr);
       cairo_destroy (cr);
       cairo_surface_destroy (image);
+      sch_pdf_engine_page_done ();
     }
   cairo_surface_finish (target);
   status = cairo_surface_status (target);
@@ -641,10 +662,111 @@ handle_compose (JsonObject  *request,
       g_ptr_array_add (pages, page);
     }
 
-  pdf = sch_slot_composer_render (pages, draw_pdf_page, documents, error);
+  pdf = sch_slot_render (pages, draw_pdf_page, documents, error);
   if (pdf == NULL)
     return FALSE;
   g_ptr_array_add (answer->blobs, pdf);
+  return TRUE;
+}
+
+/* Images */
+
+static gboolean
+handle_image (JsonObject  *request,
+              GPtrArray   *blobs,
+              Answer      *answer,
+              GError     **error)
+{
+  gint64 max_pages = json_object_get_int_member_with_default (request, "max-pages", -1);
+  GBytes *file = request_pdf (blobs);
+  g_autoptr(GPtrArray) pages = NULL;
+  JsonArray *list;
+  guint n_pages = 0;
+
+  if (file == NULL)
+    {
+      g_set_error_literal (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNSUPPORTED, "no image");
+      return FALSE;
+    }
+  pages = sch_image_decode_pages (file, max_pages, &n_pages, error);
+  if (pages == NULL)
+    return FALSE;
+
+  list = json_array_new ();
+  for (guint i = 0; i < pages->len; i++)
+    {
+      const SchSlotPage *page = g_ptr_array_index (pages, i);
+      JsonObject *entry = json_object_new ();
+
+      json_object_set_string_member (entry, "media-type", page->media_type);
+      json_object_set_int_member (entry, "width", page->width_px);
+      json_object_set_int_member (entry, "height", page->height_px);
+      json_object_set_double_member (entry, "dpi", page->dpi);
+      json_object_set_int_member (entry, "rotation", page->rotation);
+      /* -1: the file as it came, which the app has already. */
+      if (page->bytes == file)
+        json_object_set_int_member (entry, "blob", -1);
+      else
+        {
+          json_object_set_int_member (entry, "blob", answer->blobs->len);
+          g_ptr_array_add (answer->blobs, g_bytes_ref (page->bytes));
+        }
+      json_array_add_object_element (list, entry);
+    }
+  json_object_set_int_member (answer->response, "n-pages", n_pages);
+  json_object_set_array_member (answer->response, "pages", list);
+  return TRUE;
+}
+
+static gboolean
+handle_render_images (JsonObject  *request,
+                      GPtrArray   *blobs,
+                      Answer      *answer,
+                      GError     **error)
+{
+  JsonArray *items, *images;
+
+  if (!json_object_has_member (request, "items") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (request, "items")))
+    {
+      g_set_error_literal (error, SCH_PDF_ERROR, SCH_PDF_ERROR_UNSUPPORTED, "no items");
+      return FALSE;
+    }
+  items = json_object_get_array_member (request, "items");
+  images = json_array_new ();
+  json_object_set_array_member (answer->response, "images", images);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      gint64 blob = item != NULL ? json_object_get_int_member_with_default (item, "blob", -1) : -1;
+      gint64 width = item != NULL ? json_object_get_int_member_with_default (item, "width", 0) : 0;
+      JsonObject *image = json_object_new ();
+      cairo_surface_t *surface = NULL;
+
+      /* One image that fails leaves the others to be shown. */
+      if (blob >= 0 && blob < blobs->len && width > 0 && width <= MAX_RENDER_WIDTH)
+        surface = sch_image_decode_thumbnail (g_ptr_array_index (blobs, blob), width, NULL);
+      json_object_set_int_member (image, "page", i);
+      if (surface == NULL)
+        {
+          json_object_set_boolean_member (image, "failed", TRUE);
+          g_ptr_array_add (answer->blobs, g_bytes_new (NULL, 0));
+        }
+      else
+        {
+          int stride = cairo_image_surface_get_stride (surface);
+          int height = cairo_image_surface_get_height (surface);
+
+          json_object_set_int_member (image, "width", cairo_image_surface_get_width (surface));
+          json_object_set_int_member (image, "height", height);
+          json_object_set_int_member (image, "stride", stride);
+          g_ptr_array_add (answer->blobs, g_bytes_new (cairo_image_surface_get_data (surface),
+                                                       (gsize) stride * height));
+          cairo_surface_destroy (surface);
+        }
+      json_array_add_object_element (images, image);
+    }
   return TRUE;
 }
 
@@ -665,6 +787,8 @@ sch_pdf_engine_handle (GBytes *request)
     { "render", handle_render },
     { "flatten", handle_flatten },
     { "compose", handle_compose },
+    { "image", handle_image },
+    { "render-images", handle_render_images },
   };
   g_autoptr(JsonObject) header = NULL;
   g_autoptr(GPtrArray) blobs = NULL;

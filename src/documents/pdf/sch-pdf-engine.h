@@ -17,4 +17,12 @@ G_BEGIN_DECLS
 GBytes *sch_pdf_engine_handle         (GBytes *request);
 GBytes *sch_pdf_engine_error_response (const char *code);
 
+/* Called with the number of pages done so far each time a page has been
+ * rendered, composed, flattened or decoded; for the tests of a helper
+ * that stops in the middle of its work. */
+typedef void (*SchPdfEnginePageHook) (guint n_pages_done);
+
+void    sch_pdf_engine_set_page_hook  (SchPdfEnginePageHook hook);
+void    sch_pdf_engine_page_done      (void);
+
 G_END_DECLS

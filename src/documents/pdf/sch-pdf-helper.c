@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,83 @@
 # endif
 #endif
 
+/* For the tests of a helper that hangs, spins or is killed. Harmless
+ * elsewhere: they can only make the helper stop working (the app kills it
+ * after its timeout) or lower its CPU limit.
+ *
+ * SCHALTER_PDF_HELPER_TEST_PIDFILE: where it writes its pid, before its
+ *   limits forbid writing files.
+ * SCHALTER_PDF_HELPER_TEST_HANG=1: never answers once it has read its
+ *   request.
+ * SCHALTER_PDF_HELPER_TEST_STALL=hang:N or spin:N: after N pages (rendered,
+ *   composed, flattened or decoded) it sleeps or burns CPU time for good,
+ *   having created the empty file SCHALTER_PDF_HELPER_TEST_MARKER if set.
+ * SCHALTER_PDF_HELPER_TEST_CPU_SECONDS: a CPU limit below its own. */
+
+static guint stall_after;
+static gboolean stall_spins;
+
+static void
+write_pid_file (void)
+{
+  const char *pid_file = g_getenv ("SCHALTER_PDF_HELPER_TEST_PIDFILE");
+  g_autofree char *pid = NULL;
+
+  if (pid_file == NULL)
+    return;
+  pid = g_strdup_printf ("%d", (int) getpid ());
+  g_file_set_contents (pid_file, pid, -1, NULL);
+}
+
+static void
+stall (guint n_pages_done)
+{
+  const char *marker = g_getenv ("SCHALTER_PDF_HELPER_TEST_MARKER");
+  volatile guint64 spins = 0;
+
+  if (n_pages_done != stall_after)
+    return;
+  /* An empty file: the limit on file sizes allows it. */
+  if (marker != NULL)
+    close (open (marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  for (;;)
+    {
+      if (stall_spins)
+        spins++;
+      else
+        pause ();
+    }
+}
+
+static void
+read_test_stall (void)
+{
+  const char *stall_spec = g_getenv ("SCHALTER_PDF_HELPER_TEST_STALL");
+  guint64 n = 0;
+
+  if (stall_spec == NULL)
+    return;
+  if (g_str_has_prefix (stall_spec, "spin:"))
+    stall_spins = TRUE;
+  else if (!g_str_has_prefix (stall_spec, "hang:"))
+    return;
+  if (!g_ascii_string_to_unsigned (stall_spec + 5, 10, 1, G_MAXUINT, &n, NULL))
+    return;
+  stall_after = n;
+  sch_pdf_engine_set_page_hook (stall);
+}
+
+static guint
+cpu_seconds (void)
+{
+  guint64 seconds = 0;
+
+  if (g_ascii_string_to_unsigned (g_getenv ("SCHALTER_PDF_HELPER_TEST_CPU_SECONDS") ?: "", 10,
+                                  1, CPU_SECONDS - 1, &seconds, NULL))
+    return seconds;
+  return CPU_SECONDS;
+}
+
 static void
 set_limit (int    resource,
            rlim_t soft,
@@ -50,7 +128,7 @@ static void
 apply_limits (void)
 {
   set_limit (RLIMIT_CORE, 0, 0);
-  set_limit (RLIMIT_CPU, CPU_SECONDS, CPU_SECONDS + 5);
+  set_limit (RLIMIT_CPU, cpu_seconds (), CPU_SECONDS + 5);
   /* Nothing is written but stdout (a pipe, not limited by this); fonts'
    * caches that fontconfig might try to write fail instead of killing us. */
   signal (SIGXFSZ, SIG_IGN);
@@ -106,35 +184,17 @@ write_all (GBytes *bytes)
   return TRUE;
 }
 
-/* For the tests of a helper that hangs or is killed: it tells its pid
- * (before its limits forbid writing files) and, once it has read its
- * request, never answers. Harmless elsewhere: the app kills it after its
- * timeout. */
-static gboolean
-test_hang_requested (void)
-{
-  const char *pid_file = g_getenv ("SCHALTER_PDF_HELPER_TEST_PIDFILE");
-
-  if (g_strcmp0 (g_getenv ("SCHALTER_PDF_HELPER_TEST_HANG"), "1") != 0)
-    return FALSE;
-  if (pid_file != NULL)
-    {
-      g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
-
-      g_file_set_contents (pid_file, pid, -1, NULL);
-    }
-  return TRUE;
-}
-
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(GBytes) request = NULL;
   g_autoptr(GBytes) response = NULL;
-  gboolean hang = test_hang_requested ();
+  gboolean hang = g_strcmp0 (g_getenv ("SCHALTER_PDF_HELPER_TEST_HANG"), "1") == 0;
 
+  write_pid_file ();
   apply_limits ();
+  read_test_stall ();
 
   if (argc > 1)
     {

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <signal.h>
 
+#include "sch-image-import.h"
 #include "sch-pdf-inspector.h"
 #include "sch-pdf-protocol.h"
 
@@ -182,14 +183,17 @@ sch_pdf_inspector_set_timeout (SchPdfInspector *self,
 
 /* Running one request */
 
+/* @request_blobs are the blobs sent: an answer may refer to them. */
 typedef gpointer (*ParseFunc) (JsonObject     *header,
                                GPtrArray      *blobs,
+                               GPtrArray      *request_blobs,
                                GDestroyNotify *destroy,
                                GError        **error);
 
 typedef struct {
   GSubprocess *process;
   ParseFunc parse;
+  GPtrArray *request_blobs;
   guint timeout_id;
   gboolean timed_out;
 } HelperRun;
@@ -199,6 +203,7 @@ helper_run_free (HelperRun *run)
 {
   g_clear_handle_id (&run->timeout_id, g_source_remove);
   g_clear_object (&run->process);
+  g_clear_pointer (&run->request_blobs, g_ptr_array_unref);
   g_free (run);
 }
 
@@ -295,7 +300,7 @@ on_helper_communicated (GObject      *source,
       return;
     }
 
-  value = run->parse (header, blobs, &destroy, &error);
+  value = run->parse (header, blobs, run->request_blobs, &destroy, &error);
   if (value == NULL)
     {
       g_debug ("PDF helper answer not understood: %s", error->message);
@@ -321,6 +326,7 @@ run_helper (SchPdfInspector *self,
 
   run = g_new0 (HelperRun, 1);
   run->parse = parse;
+  run->request_blobs = blobs != NULL ? g_ptr_array_ref (blobs) : NULL;
   g_task_set_task_data (task, run, (GDestroyNotify) helper_run_free);
 
   if (g_task_return_error_if_cancelled (task))
@@ -407,6 +413,7 @@ invalid (GError **error)
 static gpointer
 parse_inspect (JsonObject     *header,
                GPtrArray      *blobs,
+               GPtrArray      *request_blobs,
                GDestroyNotify *destroy,
                GError        **error)
 {
@@ -505,6 +512,7 @@ sch_pdf_inspector_inspect_finish (SchPdfInspector  *self,
 static gpointer
 parse_render (JsonObject     *header,
               GPtrArray      *blobs,
+              GPtrArray      *request_blobs,
               GDestroyNotify *destroy,
               GError        **error)
 {
@@ -624,6 +632,7 @@ sch_pdf_inspector_render_finish (SchPdfInspector  *self,
 static gpointer
 parse_pdf (JsonObject     *header,
            GPtrArray      *blobs,
+           GPtrArray      *request_blobs,
            GDestroyNotify *destroy,
            GError        **error)
 {
@@ -762,4 +771,265 @@ sch_pdf_inspector_compose_finish (SchPdfInspector  *self,
                                   GError          **error)
 {
   return propagate (self, result, sch_pdf_inspector_compose_async, error);
+}
+
+/* Images */
+
+typedef struct {
+  GPtrArray *pages;
+  guint n_pages;
+} ImageAnswer;
+
+static void
+image_answer_free (ImageAnswer *answer)
+{
+  g_ptr_array_unref (answer->pages);
+  g_free (answer);
+}
+
+static SchSlotPage *
+parse_image_page (JsonNode   *node,
+                  GPtrArray  *blobs,
+                  GPtrArray  *request_blobs)
+{
+  JsonObject *object;
+  const char *media_type;
+  gint64 width, height, rotation, blob;
+  double dpi;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  media_type = json_object_get_string_member_with_default (object, "media-type", "");
+  width = json_object_get_int_member_with_default (object, "width", 0);
+  height = json_object_get_int_member_with_default (object, "height", 0);
+  rotation = json_object_get_int_member_with_default (object, "rotation", -1);
+  blob = json_object_get_int_member_with_default (object, "blob", G_MININT64);
+  dpi = json_object_get_double_member_with_default (object, "dpi", 0);
+
+  if ((!g_str_equal (media_type, "image/jpeg") && !g_str_equal (media_type, "image/png")) ||
+      width <= 0 || height <= 0 || width > 65535 || height > 65535 ||
+      width * height > SCH_IMPORT_MAX_PIXELS || !(dpi >= 10 && dpi <= 10000) ||
+      !(rotation == 0 || rotation == 90 || rotation == 180 || rotation == 270) ||
+      blob < -1 || blob >= (gint64) blobs->len)
+    return NULL;
+
+  /* -1: the file sent, kept as it is. */
+  return sch_slot_page_new_image (blob == -1 ? g_ptr_array_index (request_blobs, 0)
+                                             : g_ptr_array_index (blobs, blob),
+                                  media_type, width, height, dpi, rotation);
+}
+
+static gpointer
+parse_image (JsonObject     *header,
+             GPtrArray      *blobs,
+             GPtrArray      *request_blobs,
+             GDestroyNotify *destroy,
+             GError        **error)
+{
+  ImageAnswer *answer;
+  JsonArray *list;
+  gint64 n_pages = json_object_get_int_member_with_default (header, "n-pages", 0);
+
+  if (n_pages <= 0 || n_pages > G_MAXINT || !json_object_has_member (header, "pages") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (header, "pages")))
+    return invalid (error);
+  list = json_object_get_array_member (header, "pages");
+  if (json_array_get_length (list) != 0 && json_array_get_length (list) != n_pages)
+    return invalid (error);
+
+  answer = g_new0 (ImageAnswer, 1);
+  answer->n_pages = n_pages;
+  answer->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_slot_page_free);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      SchSlotPage *page = parse_image_page (json_array_get_element (list, i), blobs, request_blobs);
+
+      if (page == NULL)
+        {
+          image_answer_free (answer);
+          return invalid (error);
+        }
+      g_ptr_array_add (answer->pages, page);
+    }
+
+  *destroy = (GDestroyNotify) image_answer_free;
+  return answer;
+}
+
+/**
+ * sch_pdf_inspector_import_image_async:
+ * @self: a #SchPdfInspector
+ * @image: a JPEG, PNG or TIFF file
+ * @max_pages: the most pages to decode; negative for no limit
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the result
+ * @user_data: data for @callback
+ *
+ * Decodes @image into pages in the helper: its size, resolution and EXIF
+ * orientation, JPEG and PNG kept as they are where possible, TIFF pages
+ * as PNG. A file of more than @max_pages pages is counted, not decoded.
+ * Most callers want sch_image_import_async(), which names the file and the
+ * limits in its messages.
+ */
+void
+sch_pdf_inspector_import_image_async (SchPdfInspector     *self,
+                                      GBytes              *image,
+                                      gint64               max_pages,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(GPtrArray) blobs = NULL;
+
+  g_return_if_fail (SCH_IS_PDF_INSPECTOR (self));
+  g_return_if_fail (image != NULL);
+
+  request = new_request ("image", NULL);
+  if (max_pages >= 0)
+    json_object_set_int_member (request, "max-pages", max_pages);
+  blobs = single_blob (image);
+  run_helper (self, new_task (self, sch_pdf_inspector_import_image_async, cancellable, callback, user_data),
+              request, blobs, parse_image);
+}
+
+/**
+ * sch_pdf_inspector_import_image_finish:
+ * @n_pages: (out): the number of pages of the file
+ *
+ * Returns: (transfer container) (element-type SchSlotPage): the pages (none
+ *   when there were more than asked for), or %NULL with @error set
+ */
+GPtrArray *
+sch_pdf_inspector_import_image_finish (SchPdfInspector  *self,
+                                       GAsyncResult     *result,
+                                       guint            *n_pages,
+                                       GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  ImageAnswer *answer = propagate (self, result, sch_pdf_inspector_import_image_async, &local_error);
+  GPtrArray *pages;
+
+  if (answer == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  *n_pages = answer->n_pages;
+  pages = g_ptr_array_ref (answer->pages);
+  image_answer_free (answer);
+  return pages;
+}
+
+static gpointer
+parse_render_images (JsonObject     *header,
+                     GPtrArray      *blobs,
+                     GPtrArray      *request_blobs,
+                     GDestroyNotify *destroy,
+                     GError        **error)
+{
+  g_autoptr(GPtrArray) images = NULL;
+  JsonArray *list;
+
+  if (!json_object_has_member (header, "images") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (header, "images")))
+    return invalid (error);
+  list = json_object_get_array_member (header, "images");
+  if (json_array_get_length (list) != blobs->len || blobs->len != request_blobs->len)
+    return invalid (error);
+
+  images = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_pdf_image_free);
+  for (guint i = 0; i < blobs->len; i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+      JsonObject *object;
+      SchPdfImage *image;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (error);
+      object = json_node_get_object (node);
+      if (json_object_get_boolean_member_with_default (object, "failed", FALSE))
+        {
+          g_ptr_array_add (images, NULL);
+          continue;
+        }
+      image = g_new0 (SchPdfImage, 1);
+      image->page = i;
+      image->width = json_object_get_int_member_with_default (object, "width", 0);
+      image->height = json_object_get_int_member_with_default (object, "height", 0);
+      image->stride = json_object_get_int_member_with_default (object, "stride", 0);
+      image->format = SCH_PDF_IMAGE_ARGB32;
+      /* Copied so that rows of 32-bit pixels are aligned. */
+      image->data = g_bytes_new (g_bytes_get_data (g_ptr_array_index (blobs, i), NULL),
+                                 g_bytes_get_size (g_ptr_array_index (blobs, i)));
+      g_ptr_array_add (images, image);
+      if (image->width <= 0 || image->height <= 0 || image->stride < (gsize) image->width * 4 ||
+          g_bytes_get_size (image->data) != image->stride * image->height)
+        return invalid (error);
+    }
+
+  *destroy = (GDestroyNotify) g_ptr_array_unref;
+  return g_steal_pointer (&images);
+}
+
+/**
+ * sch_pdf_inspector_render_images_async:
+ * @self: a #SchPdfInspector
+ * @images: (element-type GBytes): JPEG and PNG files
+ * @widths: (array): the width of each picture in pixels
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the result
+ * @user_data: data for @callback
+ *
+ * Decodes and scales images for thumbnails in one helper run; each is put
+ * on white, as pages of PDFs are rendered.
+ */
+void
+sch_pdf_inspector_render_images_async (SchPdfInspector     *self,
+                                       GPtrArray           *images,
+                                       const int           *widths,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(GPtrArray) blobs = NULL;
+  JsonArray *items;
+
+  g_return_if_fail (SCH_IS_PDF_INSPECTOR (self));
+  g_return_if_fail (images != NULL && images->len > 0);
+  g_return_if_fail (widths != NULL);
+
+  request = new_request ("render-images", NULL);
+  blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  items = json_array_new ();
+  for (guint i = 0; i < images->len; i++)
+    {
+      JsonObject *item = json_object_new ();
+
+      g_return_if_fail (widths[i] > 0);
+      g_ptr_array_add (blobs, g_bytes_ref (g_ptr_array_index (images, i)));
+      json_object_set_int_member (item, "blob", i);
+      json_object_set_int_member (item, "width", widths[i]);
+      json_array_add_object_element (items, item);
+    }
+  json_object_set_array_member (request, "items", items);
+  run_helper (self, new_task (self, sch_pdf_inspector_render_images_async, cancellable, callback, user_data),
+              request, blobs, parse_render_images);
+}
+
+/**
+ * sch_pdf_inspector_render_images_finish:
+ *
+ * Returns: (transfer container) (element-type SchPdfImage): one image per
+ *   file, in order, %NULL for each that could not be decoded; or %NULL
+ *   with @error set when the helper failed
+ */
+GPtrArray *
+sch_pdf_inspector_render_images_finish (SchPdfInspector  *self,
+                                        GAsyncResult     *result,
+                                        GError          **error)
+{
+  return propagate (self, result, sch_pdf_inspector_render_images_async, error);
 }

@@ -138,4 +138,25 @@ GBytes          *sch_pdf_inspector_compose_finish    (SchPdfInspector     *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
+void             sch_pdf_inspector_import_image_async   (SchPdfInspector     *self,
+                                                         GBytes              *image,
+                                                         gint64               max_pages,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+GPtrArray       *sch_pdf_inspector_import_image_finish  (SchPdfInspector     *self,
+                                                         GAsyncResult        *result,
+                                                         guint               *n_pages,
+                                                         GError             **error);
+
+void             sch_pdf_inspector_render_images_async  (SchPdfInspector     *self,
+                                                         GPtrArray           *images,
+                                                         const int           *widths,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+GPtrArray       *sch_pdf_inspector_render_images_finish (SchPdfInspector     *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
 G_END_DECLS

@@ -1261,6 +1261,30 @@ split_to_action (GtkWidget *widget, const char *action_name, GVariant *parameter
   page_work_done (self, snapshots, error);
 }
 
+/* For the keyboard: the menus of documents to move or split to. */
+static void
+popup_menu (SchDocumentsView *self, GtkMenuButton *button)
+{
+  if (gtk_widget_is_sensitive (GTK_WIDGET (button)))
+    gtk_menu_button_popup (button);
+}
+
+static void
+move_to_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SchDocumentsView *self = SCH_DOCUMENTS_VIEW (widget);
+
+  popup_menu (self, self->move_to_button);
+}
+
+static void
+split_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SchDocumentsView *self = SCH_DOCUMENTS_VIEW (widget);
+
+  popup_menu (self, self->split_button);
+}
+
 static void
 open_viewer (SchDocumentsView *self, guint index)
 {
@@ -1358,8 +1382,10 @@ slot_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, Sc
   return move_dropped_page (self, g_value_get_object (value), slot_id, -1);
 }
 
+/* Dropped onto the case (the page area, the toolbar, the checklist's
+ * heading): into the document selected. */
 static gboolean
-pages_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, SchDocumentsView *self)
+case_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, SchDocumentsView *self)
 {
   if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     return import_dropped_files (self, value, self->slot_id);
@@ -1803,6 +1829,8 @@ update_actions (SchDocumentsView *self)
                                  selection && first < n - pages->len);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "docs.move-to", selection && others);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "docs.split-to", selection && others);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "docs.move-to-menu", selection && others);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "docs.split-menu", selection && others);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "docs.open-page", pages->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "docs.undo",
                                  editable && step != NULL && step->kase == self->kase);
@@ -1976,6 +2004,8 @@ sch_documents_view_class_init (SchDocumentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "docs.move-later", NULL, move_later_action);
   gtk_widget_class_install_action (widget_class, "docs.move-to", "s", move_to_action);
   gtk_widget_class_install_action (widget_class, "docs.split-to", "s", split_to_action);
+  gtk_widget_class_install_action (widget_class, "docs.move-to-menu", NULL, move_to_menu_action);
+  gtk_widget_class_install_action (widget_class, "docs.split-menu", NULL, split_menu_action);
   gtk_widget_class_install_action (widget_class, "docs.open-page", NULL, open_page_action);
   gtk_widget_class_install_action (widget_class, "docs.undo", NULL, undo_action);
 }
@@ -2011,6 +2041,12 @@ sch_documents_view_init (SchDocumentsView *self)
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Right, GDK_ALT_MASK, "docs.move-later");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Down, GDK_CONTROL_MASK, "docs.move-later");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_z, GDK_CONTROL_MASK, "docs.undo");
+  /* Not Ctrl+S: GTK would let it take the window's Ctrl+Shift+S too. */
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_s, GDK_CONTROL_MASK | GDK_ALT_MASK, "docs.scan");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_i, GDK_CONTROL_MASK, "docs.import");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_m, GDK_CONTROL_MASK, "docs.move-to-menu");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_m, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                "docs.split-menu");
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
@@ -2019,8 +2055,8 @@ sch_documents_view_init (SchDocumentsView *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
   target = drop_target_new (TRUE);
-  g_signal_connect (target, "drop", G_CALLBACK (pages_drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->pages_stack), GTK_EVENT_CONTROLLER (target));
+  g_signal_connect (target, "drop", G_CALLBACK (case_drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 
   update_busy (self);
   update_actions (self);

@@ -26,6 +26,7 @@ static GtkWidget *window;
 static SchDocumentsView *view;
 static GSettings *settings;
 static char *tmpdir;
+static char *db_path;
 static char *sane_dir;
 static const char *scan_slot;     /* first required slot: scanned pages */
 static const char *import_slot;   /* another slot without a page limit: imported pages */
@@ -189,6 +190,52 @@ count_pages (const char *slot_id)
   g_autoptr(GPtrArray) pages = pages_of (slot_id);
 
   return pages->len;
+}
+
+/* The case as stored, one line per page, each file checked against the
+ * sha256 that names it. */
+static char *
+case_fingerprint (SchStore *from, SchCase *which)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pages = sch_store_list_pages (from, which, NULL, &error);
+  GString *lines = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      SchPage *page = g_ptr_array_index (pages, i);
+      g_autofree char *path = sch_blob_store_get_path (sch_store_get_blob_store (from), sch_page_get_blob (page));
+      g_autofree char *contents = NULL;
+      g_autofree char *sha = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+      g_assert_cmpstr (sha, ==, sch_page_get_blob (page));
+      g_string_append_printf (lines, "%s %u %s %d %u %s\n", sch_page_get_slot_id (page),
+                              sch_page_get_position (page), sch_page_get_blob (page),
+                              sch_page_get_pdf_page (page), sch_page_get_rotation (page),
+                              sch_page_get_media_type (page));
+    }
+  return g_string_free (lines, FALSE);
+}
+
+/* The case still opens with what it had: the database opened anew, the
+ * case loaded from it, the same pages with the same files. */
+static void
+assert_case_as (const char *before)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchStore) reopened = sch_store_open (db_path, &error);
+  g_autoptr(SchCase) again = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_no_error (error);
+  again = sch_store_load_case (reopened, sch_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  after = case_fingerprint (reopened, again);
+  g_assert_cmpstr (after, ==, before);
 }
 
 static void
@@ -634,6 +681,7 @@ test_active_content (void)
   g_autoptr(GPtrArray) pages = NULL;
   g_autoptr(SchPdfInfo) info = NULL;
   g_autoptr(GBytes) stored = NULL;
+  g_autofree char *fingerprint = NULL;
   guint before = count_pages (other_slot);
   AdwMessageDialog *dialog;
   SchPage *page;
@@ -658,11 +706,13 @@ test_active_content (void)
 
   /* Cancel imports nothing. */
   before = count_pages (other_slot);
+  fingerprint = case_fingerprint (store, kase);
   import (file, other_slot);
   dialog = wait_for_message ();
   answer (dialog, "cancel");
   wait_idle_view ();
   g_assert_cmpuint (count_pages (other_slot), ==, before);
+  assert_case_as (fingerprint);
 
   /* A script in an encoded object stream, named with escapes: the clerk
    * is told all the same. */
@@ -678,6 +728,7 @@ test_active_content (void)
     answer (dialog, "cancel");
     wait_idle_view ();
     g_assert_cmpuint (count_pages (other_slot), ==, before);
+    assert_case_as (fingerprint);
   }
 
   /* Leave the slot empty again for the checklist steps. */
@@ -736,6 +787,7 @@ test_damaged (void)
   g_autoptr(GBytes) truncated = sample_truncate (pdf, g_bytes_get_size (pdf) / 3);
   g_autoptr(GFile) file = write_sample ("broken.pdf", truncated);
   guint before = count_pages (import_slot);
+  g_autofree char *fingerprint = case_fingerprint (store, kase);
   AdwMessageDialog *dialog;
 
   import (file, import_slot);
@@ -745,6 +797,7 @@ test_damaged (void)
   answer (dialog, "close");
   wait_idle_view ();
   g_assert_cmpuint (count_pages (import_slot), ==, before);
+  assert_case_as (fingerprint);
 }
 
 static void
@@ -754,6 +807,7 @@ test_over_limit (void)
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GFile) file = NULL;
   guint before = count_pages (import_slot);
+  g_autofree char *fingerprint = case_fingerprint (store, kase);
   AdwMessageDialog *dialog;
 
   memcpy (big, "%PDF-1.4\n", 9);
@@ -769,7 +823,429 @@ test_over_limit (void)
   answer (dialog, "close");
   wait_idle_view ();
   g_assert_cmpuint (count_pages (import_slot), ==, before);
+  assert_case_as (fingerprint);
   g_settings_reset (settings, "max-file-mb");
+}
+
+/* Imports that fail leave the case as it was; @heading is the message's. */
+static void
+assert_import_refused (const char *name, GBytes *bytes, const char *slot_id, const char *heading,
+                       const char *body_part)
+{
+  g_autoptr(GFile) file = write_sample (name, bytes);
+  g_autofree char *fingerprint = case_fingerprint (store, kase);
+  AdwMessageDialog *dialog;
+
+  import (file, slot_id);
+  dialog = wait_for_message ();
+  g_test_message ("%s: %s — %s", name, adw_message_dialog_get_heading (dialog),
+                  adw_message_dialog_get_body (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), name));
+  if (body_part != NULL)
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), body_part));
+  answer (dialog, "close");
+  wait_idle_view ();
+  assert_case_as (fingerprint);
+}
+
+static GBytes *
+garbage_after (const char *magic, gsize magic_size)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (9);
+  GByteArray *out = g_byte_array_new ();
+
+  g_byte_array_append (out, (const guint8 *) magic, magic_size);
+  while (out->len < 20000)
+    g_byte_array_append (out, (const guint8[]) { g_rand_int_range (rand, 0, 256) }, 1);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* Hostile images are decoded by the helper: a message, the app goes on,
+ * the case stays as it was. */
+static void
+test_hostile_images (void)
+{
+  g_autoptr(GBytes) jpeg = sample_jpeg (1240, 1754, 150, 1);
+  g_autoptr(GBytes) png = sample_png (600, 300);
+  g_autoptr(GBytes) cut_jpeg = sample_truncate (jpeg, g_bytes_get_size (jpeg) * 2 / 3);
+  g_autoptr(GBytes) cut_png = sample_truncate (png, 60);
+  g_autoptr(GBytes) garbage_jpeg = garbage_after ("\xff\xd8\xff", 3);
+  g_autoptr(GBytes) garbage_tiff = garbage_after ("MM\0*", 4);
+  g_autoptr(GBytes) bomb = sample_tiff_bomb (100000, 100000);
+  const char *unreadable = _("This file could not be read.");
+
+  assert_import_refused ("cut.jpg", cut_jpeg, import_slot, unreadable, NULL);
+  assert_import_refused ("cut.png", cut_png, import_slot, unreadable, NULL);
+  assert_import_refused ("garbage.jpg", garbage_jpeg, import_slot, unreadable, NULL);
+  assert_import_refused ("garbage.tif", garbage_tiff, import_slot, unreadable, NULL);
+  assert_import_refused ("bomb.tif", bomb, import_slot, _("The File Was Not Imported"), "million pixels");
+}
+
+/* A helper that stops in the middle of its work (after the first page it
+ * copies): "could not be read", after the view's timeout or the helper's
+ * CPU limit, and the case as it was. */
+static void
+test_helper_stalls (void)
+{
+  static const double a4[] = { 595.276, 841.89, 595.276, 841.89, 595.276, 841.89 };
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (3, a4);
+  SchPdfInspector *inspector = sch_documents_view_get_inspector (view);
+  const char *unreadable = _("This file could not be read.");
+  gint64 start;
+
+  sch_pdf_inspector_set_timeout (inspector, 2);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_STALL", "hang:1", TRUE);
+  start = g_get_monotonic_time ();
+  assert_import_refused ("stuck.pdf", pdf, import_slot, unreadable, NULL);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+
+  /* A long timeout: the CPU limit (lowered to 1 s) stops it. */
+  sch_pdf_inspector_set_timeout (inspector, 120);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_STALL", "spin:1", TRUE);
+  g_setenv ("SCHALTER_PDF_HELPER_TEST_CPU_SECONDS", "1", TRUE);
+  start = g_get_monotonic_time ();
+  assert_import_refused ("spinning.pdf", pdf, import_slot, unreadable, NULL);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
+
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_STALL");
+  g_unsetenv ("SCHALTER_PDF_HELPER_TEST_CPU_SECONDS");
+  sch_pdf_inspector_set_timeout (inspector, SCH_PDF_INSPECTOR_DEFAULT_TIMEOUT);
+}
+
+/* The page limit is per document: what the slot has counts. */
+static void
+test_document_page_limit (void)
+{
+  static const double a4[] = { 595.276, 841.89, 595.276, 841.89 };
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (2, a4);
+  g_autoptr(GBytes) tiff = sample_tiff (2, 40, 60, 200);
+  guint before = count_pages (import_slot);
+
+  g_settings_set_uint (settings, "max-pages-per-document", before + 1);
+  assert_import_refused ("two-pages.pdf", pdf, import_slot, _("The File Was Not Imported"),
+                         "limit of");
+  assert_import_refused ("two-pages.tif", tiff, import_slot, _("The File Was Not Imported"),
+                         "limit of");
+  g_assert_cmpuint (count_pages (import_slot), ==, before);
+  g_settings_reset (settings, "max-pages-per-document");
+}
+
+static SchScanDialog *
+open_scan_dialog (guint source)
+{
+  SchScanDialog *dialog;
+  GtkWidget *scan_button, *row;
+
+  activate ("docs.scan", NULL);
+  dialog = SCH_SCAN_DIALOG (find_toplevel (SCH_TYPE_SCAN_DIALOG));
+  g_assert_nonnull (dialog);
+  scan_button = sch_test_ui_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Scan");
+  wait_scan_ready (scan_button);
+  row = sch_test_ui_find (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "_Resolution");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 0);
+  row = sch_test_ui_find (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "S_ource");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), source);
+  return dialog;
+}
+
+static AdwMessageDialog *
+scan_until_stopped (SchScanDialog *dialog)
+{
+  AdwMessageDialog *message;
+
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (dialog), "scan.start", NULL));
+  message = wait_for_message ();
+  for (guint i = 0; i < 1200 && sch_scan_dialog_is_scanning (dialog); i++)
+    sch_test_ui_wait (25);
+  g_assert_false (sch_scan_dialog_is_scanning (dialog));
+  wait_idle_view ();
+  g_test_message ("Scan stopped: %s", adw_message_dialog_get_body (message));
+  g_assert_cmpstr (adw_message_dialog_get_heading (message), ==, _("The Scan Was Stopped"));
+  return message;
+}
+
+/* Scans stop at the limits: pages per document and the case's size. */
+static void
+test_scan_limits (void)
+{
+  g_autoptr(GBytes) noise = sample_noise_png (700, 600);
+  g_autoptr(GFile) noise_file = write_sample ("noise.png", noise);
+  g_autoptr(GPtrArray) added = NULL;
+  SchScanDialog *dialog;
+  AdwMessageDialog *message;
+  g_autofree char *fingerprint = NULL;
+  guint before = count_pages (scan_slot);
+  guint64 size = 0;
+
+  /* The feeder holds ten sheets; two more fit the document. */
+  sch_documents_view_select_slot (view, scan_slot);
+  g_settings_set_uint (settings, "max-pages-per-document", before + 2);
+  dialog = open_scan_dialog (1);
+  message = scan_until_stopped (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "the limit per document"));
+  answer (message, "close");
+  g_assert_cmpuint (count_pages (scan_slot), ==, before + 2);
+  g_settings_reset (settings, "max-pages-per-document");
+
+  /* A case full already: the first page is refused, nothing is added. */
+  import (noise_file, other_slot);
+  wait_idle_view ();
+  added = pages_of (other_slot);
+  g_assert_cmpuint (added->len, ==, 1);
+  g_assert_true (sch_store_get_document_size (store, kase, &size, NULL));
+  g_assert_cmpuint (size, >, 1000 * 1000);
+  g_settings_set_uint (settings, "max-case-mb", (guint) (size / (1000 * 1000)));
+  fingerprint = case_fingerprint (store, kase);
+  message = scan_until_stopped (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "per case"));
+  answer (message, "close");
+  assert_case_as (fingerprint);
+  g_settings_reset (settings, "max-case-mb");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  sch_test_ui_wait (20);
+  {
+    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr(GPtrArray) removed = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 id = sch_page_get_id (g_ptr_array_index (added, 0));
+
+    g_array_append_val (ids, id);
+    removed = sch_store_delete_pages (store, kase, ids, &error);
+    g_assert_no_error (error);
+  }
+}
+
+static GtkDropTarget *
+drop_target_of (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  g_assert_not_reached ();
+}
+
+/* Drops @value on @widget as GTK does when the pointer lets go there. */
+static gboolean
+drop_on (GtkWidget *widget, const GValue *value)
+{
+  GtkDropTarget *target = drop_target_of (widget);
+  gboolean accepted = FALSE;
+  gsize n_types = 0;
+  const GType *types = gtk_drop_target_get_gtypes (target, &n_types);
+  gboolean offered = FALSE;
+
+  for (gsize i = 0; i < n_types; i++)
+    offered |= types[i] == G_VALUE_TYPE (value);
+  g_assert_true (offered);
+  g_signal_emit_by_name (target, "drop", value, 20.0, 20.0, &accepted);
+  sch_test_ui_wait (20);
+  return accepted;
+}
+
+static void
+drop_files (GtkWidget *widget, GFile *first, GFile *second)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+  GSList *list = g_slist_append (NULL, first);
+
+  if (second != NULL)
+    list = g_slist_append (list, second);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+  g_slist_free (list);
+  g_assert_true (drop_on (widget, &value));
+}
+
+static void
+drop_page (GtkWidget *widget, SchPage *page)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, SCH_TYPE_PAGE);
+  g_value_set_object (&value, page);
+  g_assert_true (drop_on (widget, &value));
+}
+
+/* Files dropped onto the case go into the document selected, onto a row of
+ * the checklist into that document; pages dropped on a page take its
+ * place. Each is one step of undo. */
+static void
+test_drag_and_drop (void)
+{
+  static const double a4[] = { 595.276, 841.89 };
+  g_autoptr(GBytes) pdf = sample_pdf_cairo (1, a4);
+  g_autoptr(GBytes) jpeg = sample_jpeg (620, 877, 75, 1);
+  g_autoptr(GFile) pdf_file = write_sample ("dropped.pdf", pdf);
+  g_autoptr(GFile) jpeg_file = write_sample ("dropped.jpg", jpeg);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  guint n_import = count_pages (import_slot);
+  guint n_other = count_pages (other_slot);
+
+  sch_documents_view_select_slot (view, import_slot);
+  sch_test_ui_wait (20);
+
+  /* Onto the case: the view as a whole, outside rows and pages. */
+  drop_files (GTK_WIDGET (view), pdf_file, jpeg_file);
+  wait_idle_view ();
+  after = pages_of (import_slot);
+  g_assert_cmpuint (after->len, ==, n_import + 2);
+  g_assert_cmpstr (sch_page_get_media_type (g_ptr_array_index (after, n_import)), ==, SCH_PAGE_MEDIA_PDF);
+  g_assert_cmpstr (sch_page_get_media_type (g_ptr_array_index (after, n_import + 1)), ==, SCH_PAGE_MEDIA_JPEG);
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  /* Onto a row of the checklist. */
+  drop_files (slot_row (other_slot), jpeg_file, NULL);
+  wait_idle_view ();
+  g_assert_cmpuint (count_pages (other_slot), ==, n_other + 1);
+  activate ("docs.undo", NULL);
+  g_assert_cmpuint (count_pages (other_slot), ==, n_other);
+
+  /* The last page dropped on the first: it comes first, the rest follow. */
+  before = pages_of (import_slot);
+  drop_page (GTK_WIDGET (gtk_flow_box_get_child_at_index (flow (), 0)),
+             g_ptr_array_index (before, before->len - 1));
+  after = pages_of (import_slot);
+  g_assert_cmpint (sch_page_get_id (g_ptr_array_index (after, 0)), ==,
+                   sch_page_get_id (g_ptr_array_index (before, before->len - 1)));
+  for (guint i = 1; i < after->len; i++)
+    g_assert_cmpint (sch_page_get_id (g_ptr_array_index (after, i)), ==,
+                     sch_page_get_id (g_ptr_array_index (before, i - 1)));
+  g_clear_pointer (&after, g_ptr_array_unref);
+  activate ("docs.undo", NULL);
+  after = pages_of (import_slot);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpint (sch_page_get_id (g_ptr_array_index (after, i)), ==,
+                     sch_page_get_id (g_ptr_array_index (before, i)));
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  /* A page onto another document's row moves it there. */
+  drop_page (slot_row (other_slot), g_ptr_array_index (before, 0));
+  g_assert_cmpuint (count_pages (import_slot), ==, n_import + 1);
+  g_assert_cmpuint (count_pages (other_slot), ==, n_other + 1);
+  activate ("docs.undo", NULL);
+  g_assert_cmpuint (count_pages (other_slot), ==, n_other);
+
+  /* Undo takes the dropped files back out, both in one step. */
+  activate ("docs.undo", NULL);
+  g_assert_cmpuint (count_pages (import_slot), ==, n_import + 1);
+  activate ("docs.undo", NULL);
+  g_assert_cmpuint (count_pages (import_slot), ==, n_import);
+}
+
+static void
+collect_accelerators (GtkWidget *root, GString *listed)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SHORTCUTS_SHORTCUT (child))
+        {
+          g_autofree char *accelerators = NULL;
+          g_auto(GStrv) each = NULL;
+
+          g_object_get (child, "accelerator", &accelerators, NULL);
+          each = g_strsplit (accelerators, " ", -1);
+          for (guint i = 0; each[i] != NULL; i++)
+            {
+              guint key;
+              GdkModifierType mods;
+              g_autofree char *name = NULL;
+
+              g_assert_true (gtk_accelerator_parse (each[i], &key, &mods));
+              name = gtk_accelerator_name (key, mods);
+              g_string_append_printf (listed, "|%s|", name);
+            }
+        }
+      collect_accelerators (child, listed);
+    }
+}
+
+/* Every key of the documents' page does what it says, and the shortcuts
+ * window lists it. */
+static void
+test_shortcuts (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/schalter/Schalter/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_autoptr(GString) listed = g_string_new (NULL);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
+  g_autoptr(GHashTable) actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const struct {
+    const char *accelerator;
+    const char *action;
+  } expected[] = {
+    { "<Control><Alt>s", "docs.scan" },
+    { "<Control>i", "docs.import" },
+    { "<Control>m", "docs.move-to-menu" },
+    { "<Control><Shift>m", "docs.split-menu" },
+    { "<Control>z", "docs.undo" },
+    { "<Alt>Left", "docs.move-earlier" },
+  };
+
+  collect_accelerators (overlay, listed);
+  gtk_window_destroy (GTK_WINDOW (overlay));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          g_autofree char *name = NULL;
+          g_autofree char *pattern = NULL;
+
+          if (!GTK_IS_KEYVAL_TRIGGER (trigger) || !GTK_IS_NAMED_ACTION (action))
+            continue;
+          name = gtk_accelerator_name (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
+                                       gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)));
+          g_hash_table_insert (actions, g_strdup (name),
+                               g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action))));
+          /* The keypad's Delete is the same key to the clerk. */
+          if (g_str_equal (name, "KP_Delete"))
+            continue;
+          pattern = g_strdup_printf ("|%s|", name);
+          if (strstr (listed->str, pattern) == NULL)
+            g_error ("The shortcuts window does not list %s (%s)", name,
+                     gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)));
+        }
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      guint key;
+      GdkModifierType mods;
+      g_autofree char *name = NULL;
+
+      g_assert_true (gtk_accelerator_parse (expected[i].accelerator, &key, &mods));
+      name = gtk_accelerator_name (key, mods);
+      g_assert_cmpstr (g_hash_table_lookup (actions, name), ==, expected[i].action);
+    }
+
+  /* The menus open from the keyboard once pages are selected. */
+  sch_documents_view_select_slot (view, import_slot);
+  sch_test_ui_wait (20);
+  select_only (0);
+  sch_test_ui_wait (20);
+  activate ("docs.move-to-menu", NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (
+    GTK_MENU_BUTTON (sch_test_ui_find (GTK_WIDGET (view), GTK_TYPE_MENU_BUTTON,
+                                       "Move the selected pages to another document"))))));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (sch_test_ui_find (GTK_WIDGET (view), GTK_TYPE_MENU_BUTTON,
+                                                              "Move the selected pages to another document")));
+  sch_test_ui_wait (20);
 }
 
 static void
@@ -825,7 +1301,6 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
   GPtrArray *slots;
   int status;
 
@@ -834,8 +1309,8 @@ main (int argc, char *argv[])
   sane_dir = sch_scan_test_make_config ("test");
 
   tmpdir = sch_test_ui_make_tmpdir ();
-  db = g_build_filename (tmpdir, "schalter.db", NULL);
-  store = sch_store_open (db, &error);
+  db_path = g_build_filename (tmpdir, "schalter.db", NULL);
+  store = sch_store_open (db_path, &error);
   g_assert_no_error (error);
   catalog = sch_catalog_new_default ();
   settings = g_settings_new (BASE_ID);
@@ -873,6 +1348,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-documents/encrypted", test_encrypted);
   g_test_add_func ("/ui-documents/damaged", test_damaged);
   g_test_add_func ("/ui-documents/over-limit", test_over_limit);
+  g_test_add_func ("/ui-documents/hostile-images", test_hostile_images);
+  g_test_add_func ("/ui-documents/helper-stalls", test_helper_stalls);
+  g_test_add_func ("/ui-documents/document-page-limit", test_document_page_limit);
+  g_test_add_func ("/ui-documents/scan-limits", test_scan_limits);
+  g_test_add_func ("/ui-documents/drag-and-drop", test_drag_and_drop);
+  g_test_add_func ("/ui-documents/shortcuts", test_shortcuts);
   g_test_add_func ("/ui-documents/to-follow", test_to_follow);
 
   status = g_test_run ();
@@ -887,6 +1368,7 @@ main (int argc, char *argv[])
   sch_test_ui_wait (50);
   rm_rf (tmpdir);
   g_free (tmpdir);
+  g_free (db_path);
   sch_scan_test_remove_config (sane_dir);
 
   return status;

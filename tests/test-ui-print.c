@@ -16,7 +16,9 @@
 #include "print-test-data.h"
 #include "sch-application.h"
 #include "sch-form-renderer.h"
+#include "sch-preferences-window.h"
 #include "sch-print-preview.h"
+#include "sch-printout.h"
 #include "sch-scan-dialog.h"
 #include "sch-scan-test-util.h"
 #include "sch-scanned-page.h"
@@ -24,6 +26,7 @@
 #include "sch-store-pages.h"
 #include "sch-type-chooser.h"
 #include "sch-window.h"
+#include "sch-wire.h"
 #include "sch-test-ui.h"
 
 /* poppler-glib 22 has no autoptr cleanups of its own. */
@@ -341,6 +344,8 @@ test_print_export (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *page_label = NULL;
+  g_autofree char *printed = NULL;
+  GtkWidget *language;
   SchPrintPreview *preview;
   guint n_pages;
 
@@ -352,7 +357,24 @@ test_print_export (void)
   g_assert_true (sch_test_ui_activate (window, "win.print", NULL));
   preview = wait_for_preview ();
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preview)) == GTK_WINDOW (window));
+
+  /* A case never printed opens in the preferences' language (Italian here,
+   * not the German fallback). */
+  g_assert_cmpstr (sch_print_preview_get_language (preview), ==, "it");
+  generated = open_pdf (sch_print_preview_get_pdf (preview));
+  text = document_text (generated);
+  g_assert_nonnull (strstr (text, "Foglio delle firme"));
+  g_assert_nonnull (strstr (text, "Ricevuta della domanda"));
+  g_assert_nonnull (strstr (text, sch_app_type_get_title (family_type (), "it")));
+  g_assert_null (strstr (text, "Unterschriftenblatt"));
+  g_clear_pointer (&text, g_free);
+  g_clear_object (&generated);
+
+  /* The resident reads German: the clerk picks it in the dropdown. */
+  language = sch_test_ui_find (GTK_WIDGET (preview), GTK_TYPE_DROP_DOWN, "Print language");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (language), 0);
   g_assert_cmpstr (sch_print_preview_get_language (preview), ==, "de");
+  wait_until_ready (preview);
 
   /* Form and receipt: the form of 8 family members runs over several pages. */
   n_pages = sch_print_preview_get_n_pages (preview);
@@ -360,6 +382,7 @@ test_print_export (void)
   generated = open_pdf (sch_print_preview_get_pdf (preview));
   g_assert_cmpint (poppler_document_get_n_pages (generated), ==, n_pages);
   text = document_text (generated);
+  g_assert_nonnull (strstr (text, "Unterschriftenblatt"));
   g_assert_nonnull (strstr (text, TEST_APPLICANT_NAME));
   g_assert_nonnull (strstr (text, TEST_AHV));
   g_assert_nonnull (strstr (text, sch_app_type_get_title (family_type (), "de")));
@@ -418,7 +441,9 @@ test_print_export (void)
   /* Printed: the case awaits the signed form, and the journal says what. */
   after = load (case_a);
   g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_AWAITING_SIGNATURE);
-  g_assert_true (journal_has (case_a, "printed", "form+receipt, de"));
+  /* The first printout, with its form's page count (the receipt is one page). */
+  printed = g_strdup_printf ("form+receipt, de, printout 1, form pages %u", n_pages - 1);
+  g_assert_true (journal_has (case_a, "printed", printed));
   g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (preview), GTK_TYPE_LABEL,
                                       "Sent to the printer. The case now awaits the signed form."));
 
@@ -427,18 +452,25 @@ test_print_export (void)
   g_assert_null (find_toplevel (SCH_TYPE_PRINT_PREVIEW));
 }
 
-/* The receipt printed again later, in French: journalled, the state stays. */
+/* The documents printed again later, in French: a second printout,
+ * journalled; the state stays and the case's data is not touched. */
 static void
 test_reprint_language (void)
 {
   g_autofree char *export_path = g_build_filename (tmpdir, "reprint.pdf", NULL);
+  g_autoptr(SchCase) before = load (case_a);
   g_autoptr(SchCase) after = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *data_before = sch_case_dup_data_json (before);
+  g_autofree char *data_after = NULL;
+  g_autofree char *printed = NULL;
   g_autoptr(PopplerDocument) generated = NULL;
   SchPrintPreview *preview;
 
   g_assert_true (sch_test_ui_activate (window, "win.print", NULL));
   preview = wait_for_preview ();
+  /* The language of the last printout, not the preferences' default. */
+  g_assert_cmpstr (sch_print_preview_get_language (preview), ==, "de");
 
   sch_print_preview_set_language (preview, "fr");
   g_assert_false (sch_print_preview_is_ready (preview));
@@ -446,20 +478,225 @@ test_reprint_language (void)
   generated = open_pdf (sch_print_preview_get_pdf (preview));
   text = document_text (generated);
   g_assert_nonnull (strstr (text, sch_app_type_get_title (family_type (), "fr")));
+  g_assert_nonnull (strstr (text, "Impression 2"));
 
   print_to_file (preview, export_path);
   after = load (case_a);
   g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_AWAITING_SIGNATURE);
-  g_assert_true (journal_has (case_a, "printed", "form+receipt, fr"));
+  printed = g_strdup_printf ("form+receipt, fr, printout 2, form pages %u",
+                             sch_print_preview_get_n_pages (preview) - 1);
+  g_assert_true (journal_has (case_a, "printed", printed));
   g_assert_cmpuint (count_journal (case_a, "printed"), ==, 2);
-  /* The case keeps its language for the next print. */
-  g_assert_cmpstr (sch_case_get_value (after, SCH_PRINT_META_GROUP, 0, SCH_PRINT_LANGUAGE_FIELD), ==, "fr");
+  /* The language is the print's, not the case's data. */
+  data_after = sch_case_dup_data_json (after);
+  g_assert_cmpstr (data_after, ==, data_before);
+  g_assert_null (strstr (data_after, "print_language"));
   gtk_window_close (GTK_WINDOW (preview));
   sch_test_ui_wait (100);
 
   g_assert_true (sch_test_ui_activate (window, "win.print", NULL));
   preview = wait_for_preview ();
   g_assert_cmpstr (sch_print_preview_get_language (preview), ==, "fr");
+  gtk_window_close (GTK_WINDOW (preview));
+  sch_test_ui_wait (100);
+}
+
+/* A queued case (its data on the way to the migration office) prints a
+ * receipt in another language without being changed; and what older
+ * versions kept in the case's "meta" group is never sent. */
+static void
+test_language_locked_case (void)
+{
+  g_autofree char *uuid = create_complete_case ("Locked-Ferreira");
+  g_autoptr(SchCase) kase = load (uuid);
+  g_autoptr(SchCase) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GPtrArray) manifest = g_ptr_array_new ();
+  g_autofree char *data_before = NULL;
+  g_autofree char *data_after = NULL;
+  g_autofree char *sent = NULL;
+  SchWireOffice office = { 3340, "Anna Müller-Keller", "amueller" };
+  SchPrintPreview *preview;
+  gint64 modified;
+
+  g_assert_true (sch_store_set_state (store (), kase, SCH_CASE_STATE_QUEUED, &error));
+  g_assert_no_error (error);
+  g_clear_object (&kase);
+  kase = load (uuid);
+  data_before = sch_case_dup_data_json (kase);
+  modified = sch_case_get_modified (kase);
+
+  preview = sch_print_preview_new_for_case (GTK_WINDOW (window), store (), kase, family_type ());
+  gtk_window_present (GTK_WINDOW (preview));
+  wait_until_ready (preview);
+  sch_print_preview_set_language (preview, "it");
+  wait_until_ready (preview);
+  gtk_window_close (GTK_WINDOW (preview));
+  sch_test_ui_wait (100);
+
+  after = load (uuid);
+  data_after = sch_case_dup_data_json (after);
+  g_assert_cmpstr (data_after, ==, data_before);
+  g_assert_cmpint (sch_case_get_modified (after), ==, modified);
+  g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_QUEUED);
+
+  sch_case_set_value (after, "meta", 0, "print_language", "fr");
+  body = sch_wire_case_body (after, &office, manifest, g_get_real_time (), &error);
+  g_assert_no_error (error);
+  sent = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_assert_nonnull (strstr (sent, "Locked-Ferreira"));
+  g_assert_null (strstr (sent, "meta"));
+  g_assert_null (strstr (sent, "print_language"));
+}
+
+/* The text entry below @root whose text starts with @prefix. */
+static GtkWidget *
+find_entry_with_text (GtkWidget *root, const char *prefix)
+{
+  if (GTK_IS_EDITABLE (root) && !GTK_IS_TEXT (root) &&
+      g_str_has_prefix (gtk_editable_get_text (GTK_EDITABLE (root)), prefix))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_with_text (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* "Save as PDF…" through its file chooser, as the clerk does it: the file
+ * holds the pages of the preview, the journal says it was saved, and the
+ * case awaits its signed form. */
+static void
+test_save_as_pdf (void)
+{
+  g_autofree char *uuid = create_complete_case ("Saved-Okonkwo");
+  g_autofree char *folder_path = g_build_filename (tmpdir, "saved", NULL);
+  g_autofree char *path = g_build_filename (folder_path, "form-and-receipt.pdf", NULL);
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) saved_bytes = NULL;
+  g_autoptr(PopplerDocument) generated = NULL;
+  g_autoptr(PopplerDocument) saved = NULL;
+  g_autoptr(SchCase) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *journalled = NULL;
+  GtkWidget *chooser = NULL;
+  GtkWidget *name_entry;
+  SchPrintPreview *preview;
+  gboolean printed = FALSE;
+  gint64 end;
+  guint n_pages;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder_path, 0700), ==, 0);
+  sch_window_open_case (SCH_WINDOW (window), uuid);
+  sch_test_ui_wait (200);
+  g_assert_true (sch_test_ui_activate (window, "win.print", NULL));
+  preview = wait_for_preview ();
+  n_pages = sch_print_preview_get_n_pages (preview);
+  generated = open_pdf (sch_print_preview_get_pdf (preview));
+  g_signal_connect (preview, "printed", G_CALLBACK (set_flag), &printed);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preview), "preview.save", NULL));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL && g_get_monotonic_time () < end)
+    sch_test_ui_wait (20);
+  g_assert_nonnull (chooser);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (chooser)) == GTK_WINDOW (preview));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  /* The suggested name, replaced by where the clerk wants it; then Save. */
+  name_entry = find_entry_with_text (chooser, "form-and-receipt-");
+  g_assert_nonnull (name_entry);
+  gtk_editable_set_text (GTK_EDITABLE (name_entry), path);
+  sch_test_ui_wait (200);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (sch_test_ui_wait_for (&printed, 30000));
+
+  mapped = g_mapped_file_new (path, FALSE, &error);
+  g_assert_no_error (error);
+  saved_bytes = g_mapped_file_get_bytes (mapped);
+  g_assert_true (g_bytes_equal (saved_bytes, sch_print_preview_get_pdf (preview)));
+  saved = open_pdf (saved_bytes);
+  g_assert_cmpint (poppler_document_get_n_pages (saved), ==, n_pages);
+  for (guint i = 0; i < n_pages; i++)
+    {
+      g_autofree char *want = page_text (generated, i);
+      g_autofree char *got = page_text (saved, i);
+
+      g_assert_cmpstr (got, ==, want);
+    }
+
+  after = load (uuid);
+  g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_AWAITING_SIGNATURE);
+  journalled = g_strdup_printf ("form+receipt, it, printout 1, form pages %u, saved as PDF", n_pages - 1);
+  g_assert_true (journal_has (uuid, "printed", journalled));
+  g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (preview), GTK_TYPE_LABEL,
+                                      "Saved. The case now awaits the signed form."));
+
+  gtk_window_close (GTK_WINDOW (preview));
+  sch_test_ui_wait (100);
+  sch_window_open_case (SCH_WINDOW (window), case_a);
+  sch_test_ui_wait (100);
+}
+
+/* Without the office's name and address the preview warns and offers the
+ * preferences; once they are set the documents are prepared again. */
+static void
+test_office_missing (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autoptr(PopplerDocument) document = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *phone = g_settings_get_string (settings, "office-phone");
+  g_autofree char *short_id = g_strndup (case_a, 8);
+  g_autofree char *quote = g_strdup_printf ("Per informazioni indicate il numero della domanda %s.", short_id);
+  GtkWidget *banner_button;
+  GtkWidget *preferences = NULL;
+  SchPrintPreview *preview;
+  gint64 end;
+
+  g_settings_set_string (settings, "office-name", "");
+  g_settings_set_string (settings, "office-phone", "");
+  g_assert_true (sch_test_ui_activate (window, "win.print", NULL));
+  preview = wait_for_preview ();
+  sch_print_preview_set_language (preview, "it");
+  wait_until_ready (preview);
+  banner_button = sch_test_ui_find (GTK_WIDGET (preview), GTK_TYPE_BUTTON, "Open _Preferences");
+  g_assert_nonnull (banner_button);
+  g_assert_true (gtk_widget_is_visible (banner_button));
+  document = open_pdf (sch_print_preview_get_pdf (preview));
+  text = document_text (document);
+  /* No gap where the office would be named. */
+  g_assert_null (strstr (text, TEST_OFFICE));
+  g_assert_null (strstr (text, "rivolgetevi a"));
+  g_assert_nonnull (strstr (text, quote));
+  g_free (sch_test_ui_save_screenshot (GTK_WIDGET (preview), "print-preview-office-missing"));
+
+  g_signal_emit_by_name (banner_button, "clicked");
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while ((preferences = find_toplevel (SCH_TYPE_PREFERENCES_WINDOW)) == NULL && g_get_monotonic_time () < end)
+    sch_test_ui_wait (20);
+  g_assert_nonnull (preferences);
+  gtk_window_close (GTK_WINDOW (preferences));
+  sch_test_ui_wait (100);
+
+  /* Set in the preferences: the warning goes, the letterhead is back. */
+  g_settings_set_string (settings, "office-phone", phone);
+  g_settings_set_string (settings, "office-name", TEST_OFFICE);
+  sch_test_ui_wait (100);
+  wait_until_ready (preview);
+  g_assert_false (gtk_widget_is_visible (banner_button));
+  g_clear_object (&document);
+  g_clear_pointer (&text, g_free);
+  document = open_pdf (sch_print_preview_get_pdf (preview));
+  text = document_text (document);
+  g_assert_nonnull (strstr (text, TEST_OFFICE));
+
   gtk_window_close (GTK_WINDOW (preview));
   sch_test_ui_wait (100);
 }
@@ -528,7 +765,7 @@ test_info_sheet (void)
   g_assert_cmpuint (sch_print_preview_get_n_pages (preview), >=, 1);
   document = open_pdf (sch_print_preview_get_pdf (preview));
   text = document_text (document);
-  g_assert_nonnull (strstr (text, sch_app_type_get_title (type, "de")));
+  g_assert_nonnull (strstr (text, sch_app_type_get_title (type, "it")));
   g_free (sch_test_ui_save_screenshot (GTK_WIDGET (preview), "print-preview-info-sheet"));
 
   gtk_window_close (GTK_WINDOW (preview));
@@ -588,18 +825,23 @@ scan_from_surface (cairo_surface_t *surface)
   return scan;
 }
 
-/* The form of @uuid as printed, each page "scanned" slightly askew. */
+#define MM (72.0 / 25.4)
+
+/* Printout @printout of @uuid's form in @lang, each page "scanned"
+ * slightly askew; with @scribble the code of each page is painted over
+ * across its top, where two of its finder patterns are. */
 static GPtrArray *
-scan_form (const char *uuid)
+scan_printout (const char *uuid, const char *lang, guint printout, gboolean scribble)
 {
   g_autoptr(SchCase) kase = load (uuid);
-  g_autoptr(SchPrintContext) context = test_print_context_new ("de");
+  g_autoptr(SchPrintContext) context = test_print_context_new (lang);
   g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(PopplerDocument) document = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *scans = g_ptr_array_new_with_free_func ((GDestroyNotify) scan_free);
 
+  context->printout = printout;
   g_assert_true (sch_form_render_pdf (family_type (), kase, context, output, &error));
   g_assert_no_error (error);
   g_assert_true (g_output_stream_close (output, NULL, NULL));
@@ -627,6 +869,13 @@ scan_form (const char *uuid)
                        -cairo_image_surface_get_height (surface) / 2.0);
       cairo_scale (cr, SCAN_DPI / 72.0, SCAN_DPI / 72.0);
       poppler_page_render_for_printing (page, cr);
+      if (scribble)
+        {
+          /* The code is the 30 mm square 19 mm from the right, 13 mm from the top. */
+          cairo_set_source_rgb (cr, 0.1, 0.1, 0.3);
+          cairo_rectangle (cr, 158 * MM, 10 * MM, 36 * MM, 15 * MM);
+          cairo_fill (cr);
+        }
       cairo_destroy (cr);
 
       g_ptr_array_add (scans, scan_from_surface (surface));
@@ -634,6 +883,41 @@ scan_form (const char *uuid)
     }
 
   return scans;
+}
+
+/* The latest printout of @uuid's form, scanned. */
+static GPtrArray *
+scan_form (const char *uuid)
+{
+  g_autoptr(SchPrintout) latest = NULL;
+
+  g_assert_true (sch_printout_lookup_latest (store (), uuid, &latest, NULL));
+  g_assert_nonnull (latest);
+  return scan_printout (uuid, latest->lang, latest->number, FALSE);
+}
+
+/* As printing does it: a printout of @uuid's form recorded in German, and
+ * a complete case awaits its signature. Returns the form's page count. */
+static guint
+mark_printed (const char *uuid)
+{
+  g_autoptr(SchCase) kase = load (uuid);
+  g_autoptr(SchPrintContext) context = test_print_context_new ("de");
+  g_autoptr(SchPrintDocument) form = NULL;
+  g_autoptr(SchPrintout) printout = NULL;
+  g_autoptr(GError) error = NULL;
+  guint number;
+
+  g_assert_true (sch_printout_next_number (store (), uuid, &number, &error));
+  context->printout = number;
+  form = sch_print_document_new_form (family_type (), kase, context, &error);
+  g_assert_no_error (error);
+  printout = sch_printout_new (number, sch_print_document_get_n_pages (form), "de");
+  g_assert_true (sch_printout_record (store (), uuid, printout, FALSE, &error));
+  if (sch_case_get_state (kase) == SCH_CASE_STATE_COMPLETE)
+    g_assert_true (sch_store_set_state (store (), kase, SCH_CASE_STATE_AWAITING_SIGNATURE, &error));
+  g_assert_no_error (error);
+  return printout->n_form_pages;
 }
 
 /* A PDF of scanned pages (JPEGs kept as they are), as a scanner saves it. */
@@ -729,6 +1013,7 @@ test_signed_form_import (void)
   g_autoptr(GPtrArray) without_2 = g_ptr_array_new ();
   g_autoptr(SchSignedFormIntake) first = NULL;
   g_autoptr(SchSignedFormIntake) second = NULL;
+  g_autoptr(SchSignedFormIntake) third = NULL;
   g_autoptr(GPtrArray) pages = NULL;
   g_autoptr(SchCase) after = NULL;
   g_autoptr(GString) numbers = g_string_new ("form pages 1");
@@ -747,9 +1032,12 @@ test_signed_form_import (void)
   for (guint i = 0; i < n; i++)
     if (i != 1)
       g_ptr_array_add (without_2, g_ptr_array_index (scans, i));
+  /* Page 1 went through the scanner twice. */
+  g_ptr_array_add (without_2, g_ptr_array_index (scans, 0));
   for (guint i = 3; i <= n; i++)
     g_string_append_printf (numbers, ",%u", i);
-  g_string_append_printf (numbers, " of %u", n);
+  /* Printed twice (German, then French): the second printout is signed. */
+  g_string_append_printf (numbers, " of %u, printout 2", n);
   pdf_path = write_scan_pdf ("signed-without-2.pdf", (Scan **) without_2->pdata, without_2->len);
   jpeg_path = write_scan_jpeg ("signed-2.jpg", g_ptr_array_index (scans, 1));
 
@@ -760,6 +1048,8 @@ test_signed_form_import (void)
   missing = g_strdup_printf ("Page 2 of %u", n);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), missing));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), label));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Page 1 of the signed form of case"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "is filed already and is not filed twice."));
   g_assert_nonnull (sch_test_ui_find (window, GTK_TYPE_LABEL, toast));
   respond (dialog, "_Close");
   g_assert_true (sch_test_ui_wait_for (&finished, 5000));
@@ -786,10 +1076,99 @@ test_signed_form_import (void)
   for (guint i = 2; i < n; i++)
     g_assert_cmpint (sch_page_get_pdf_page (g_ptr_array_index (pages, i)), ==, i - 1);
   g_assert_true (journal_has (case_a, "signed-form-filed", numbers->str));
-  page_2 = g_strdup_printf ("form pages 2 of %u", n);
+  page_2 = g_strdup_printf ("form pages 2 of %u, printout 2", n);
   g_assert_true (journal_has (case_a, "signed-form-filed", page_2));
   /* One change per batch, not one per page. */
   g_assert_cmpuint (count_journal (case_a, "pages-added"), ==, 2);
+
+  /* Page 2 scanned once more: the case is signed, nothing is filed twice. */
+  import (case_a, jpeg_path, &finished, &third);
+  dialog = wait_for_message ("Signed Form Scanned Again", 60000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "is filed already: page 2 was scanned again"));
+  respond (dialog, "_Close");
+  g_assert_true (sch_test_ui_wait_for (&finished, 5000));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = signed_pages (case_a);
+  g_assert_cmpuint (pages->len, ==, n);
+  g_assert_cmpuint (count_journal (case_a, "signed-form-filed"), ==, 2);
+}
+
+/* A page of the first printout (German) after the form was printed again
+ * (French, printout 2): reported, not filed. */
+static void
+test_signed_form_old_printout (void)
+{
+  g_autoptr(GPtrArray) scans = scan_printout (case_a, "de", 1, FALSE);
+  g_autoptr(SchSignedFormIntake) intake = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autofree char *path = write_scan_jpeg ("printout-1-page-1.jpg", g_ptr_array_index (scans, 0));
+  AdwMessageDialog *dialog;
+  gboolean finished;
+
+  import (case_a, path, &finished, &intake);
+  dialog = wait_for_message ("Pages of an Earlier Printout", 60000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "Page 1 is page 1 of printout 1 of the form of case"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "(printout 2)"));
+  g_free (sch_test_ui_save_screenshot (GTK_WIDGET (dialog), "signed-form-earlier-printout"));
+  respond (dialog, "_Close");
+  g_assert_true (sch_test_ui_wait_for (&finished, 5000));
+  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+
+  pages = signed_pages (case_a);
+  g_assert_cmpuint (pages->len, ==, 0);
+  g_assert_cmpuint (count_journal (case_a, "signed-form-filed"), ==, 0);
+}
+
+/* Pages of a case that is already queued for the migration office: its
+ * list of documents is made, so nothing is added, and the clerk is told. */
+static void
+test_signed_form_locked (void)
+{
+  g_autofree char *uuid = create_complete_case ("Queued-Haddad");
+  g_autoptr(GPtrArray) scans = NULL;
+  g_autoptr(GPtrArray) scanned = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) specs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SchSignedFormIntake) intake = NULL;
+  g_autoptr(SchCase) kase = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = NULL;
+  AdwMessageDialog *dialog;
+  Scan *scan;
+  gboolean finished;
+
+  mark_printed (uuid);
+  kase = load (uuid);
+  g_assert_true (sch_store_set_state (store (), kase, SCH_CASE_STATE_QUEUED, &error));
+  g_assert_no_error (error);
+  scans = scan_form (uuid);
+  scan = g_ptr_array_index (scans, 0);
+  g_ptr_array_add (scanned, sch_scanned_page_new (scan->jpeg, "image/jpeg", scan->width, scan->height, SCAN_DPI));
+
+  intake = new_intake (NULL, &finished);
+  sch_signed_form_intake_take_scans (intake, scanned);
+  dialog = wait_for_message ("The Signed Form Was Not Filed", 60000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "is “Queued”"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Nothing was filed."));
+  respond (dialog, "_Close");
+  g_assert_true (sch_test_ui_wait_for (&finished, 5000));
+  pages = signed_pages (uuid);
+  g_assert_cmpuint (pages->len, ==, 0);
+
+  /* The store itself refuses, whoever asks. */
+  sha = sch_blob_store_put_bytes (sch_store_get_blob_store (store ()), scan->jpeg, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (specs, sch_page_new (sha, "image/jpeg", -1, scan->width, scan->height, SCAN_DPI, 0,
+                                        SCH_PAGE_SOURCE_SCAN));
+  added = sch_store_add_pages (store (), kase, SCH_SIGNED_FORM_SLOT, -1, specs, &error);
+  g_assert_null (added);
+  g_assert_error (error, SCH_STORE_ERROR, SCH_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "no longer change"));
 }
 
 /* Scanned page objects (what the scanner delivers after SANE) of case B
@@ -802,16 +1181,12 @@ test_signed_form_other_case (void)
   g_autoptr(SchSignedFormIntake) intake = NULL;
   g_autoptr(SchCase) kase = NULL;
   g_autoptr(GPtrArray) pages = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
   AdwMessageDialog *dialog;
   gboolean finished;
 
   case_b = create_complete_case ("Nakamura-Ødegård");
-  kase = load (case_b);
-  g_assert_true (sch_store_set_state (store (), kase, SCH_CASE_STATE_AWAITING_SIGNATURE, &error));
-  g_assert_no_error (error);
-  g_clear_object (&kase);
+  mark_printed (case_b);
   label = case_label (case_b);
 
   scans = scan_form (case_b);
@@ -840,6 +1215,33 @@ test_signed_form_other_case (void)
   pages = signed_pages (case_b);
   g_assert_cmpuint (pages->len, ==, scans->len);
   g_assert_cmpint (sch_page_get_source (g_ptr_array_index (pages, 0)), ==, SCH_PAGE_SOURCE_SCAN);
+}
+
+/* A real form page whose code was scribbled over: nothing is read from
+ * it, the clerk is told and may choose the case by hand; nothing is filed
+ * by itself. */
+static void
+test_signed_form_scribbled (void)
+{
+  g_autoptr(GPtrArray) scans = scan_printout (case_b, "de", 1, TRUE);
+  g_autoptr(SchSignedFormIntake) intake = NULL;
+  g_autoptr(GPtrArray) pages = signed_pages (case_b);
+  g_autofree char *path = write_scan_jpeg ("scribbled.jpg", g_ptr_array_index (scans, 0));
+  AdwMessageDialog *dialog;
+  gboolean finished;
+  guint before = pages->len;
+
+  import (case_b, path, &finished, &intake);
+  dialog = wait_for_message ("File as Signed Form of…", 60000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Page 1 has no readable QR code"));
+  g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Choose Case…"));
+  respond (dialog, "_Don’t File");
+  g_assert_true (sch_test_ui_wait_for (&finished, 5000));
+
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = signed_pages (case_b);
+  g_assert_cmpuint (pages->len, ==, before);
 }
 
 /* A code whose check does not match is reported and not filed. */
@@ -884,7 +1286,8 @@ test_signed_form_damaged (void)
 }
 
 /* A real scan through SANE's test backend has no QR code: the clerk
- * chooses the case in the searchable list. */
+ * chooses the case in the searchable list, and the page is filed as the
+ * form's first missing page; the case still waits for the others. */
 static void
 test_signed_form_sane (void)
 {
@@ -898,13 +1301,17 @@ test_signed_form_sane (void)
   GtkWidget *list_view;
   GtkSelectionModel *model;
   GtkWidget *file_button;
+  g_autofree char *uuid = create_complete_case ("Ngata-Wilson");
+  g_autofree char *label = case_label (uuid);
+  g_autofree char *journalled = NULL;
+  g_autofree char *missing = NULL;
+  g_autoptr(GString) missing_pages = NULL;
+  g_autoptr(SchCase) after = NULL;
   gint64 end;
-  guint before;
+  guint n_form_pages = mark_printed (uuid);
   gboolean finished;
 
-  pages = signed_pages (case_b);
-  before = pages->len;
-  g_clear_pointer (&pages, g_ptr_array_unref);
+  g_assert_cmpuint (n_form_pages, >=, 3);
 
   intake = new_intake (case_a, &finished);
   sch_signed_form_intake_scan (intake);
@@ -946,7 +1353,7 @@ test_signed_form_sane (void)
 
   search = sch_test_ui_find (chooser, GTK_TYPE_SEARCH_ENTRY, "Search cases");
   g_assert_nonnull (search);
-  sch_test_ui_type (search, "Nakamura");
+  sch_test_ui_type (search, "Ngata");
   sch_test_ui_wait (300);
   list_view = sch_test_ui_find (chooser, GTK_TYPE_LIST_VIEW, "Cases");
   g_assert_nonnull (list_view);
@@ -960,11 +1367,24 @@ test_signed_form_sane (void)
   g_free (sch_test_ui_save_screenshot (chooser, "signed-form-choose-case"));
   g_signal_emit_by_name (file_button, "clicked");
 
+  /* One page of a longer form: filed as page 1, the case still waits. */
+  dialog = wait_for_message ("Signed Form Incomplete", 10000);
+  g_assert_nonnull (dialog);
+  missing_pages = g_string_new ("Pages 2");
+  for (guint i = 3; i <= n_form_pages; i++)
+    g_string_append_printf (missing_pages, ", %u", i);
+  missing = g_strdup_printf ("%s of %u of the signed form of case %s are missing.",
+                             missing_pages->str, n_form_pages, label);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), missing));
+  respond (dialog, "_Close");
   g_assert_true (sch_test_ui_wait_for (&finished, 5000));
-  pages = signed_pages (case_b);
-  g_assert_cmpuint (pages->len, >, before);
-  /* Once by code (the other case), once by the clerk's choice. */
-  g_assert_cmpuint (count_journal (case_b, "signed-form-filed"), ==, 2);
+
+  pages = signed_pages (uuid);
+  g_assert_cmpuint (pages->len, ==, 1);
+  after = load (uuid);
+  g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_AWAITING_SIGNATURE);
+  journalled = g_strdup_printf ("form pages 1 of %u, printout 1, chosen by the clerk", n_form_pages);
+  g_assert_true (journal_has (uuid, "signed-form-filed", journalled));
   g_assert_null (find_toplevel (SCH_TYPE_SCAN_DIALOG));
 }
 
@@ -1033,7 +1453,7 @@ main (int argc, char *argv[])
   g_settings_set_string (settings, "office-name", TEST_OFFICE);
   g_settings_set_string (settings, "office-address", "St. Gallerstrasse 40\n8645 Jona");
   g_settings_set_string (settings, "office-phone", "055 225 70 00");
-  g_settings_set_string (settings, "print-language", "de");
+  g_settings_set_string (settings, "print-language", "it");
 
   db = g_build_filename (tmpdir, "schalter.db", NULL);
   g_setenv ("SCHALTER_DB", db, TRUE);
@@ -1048,11 +1468,17 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-print/shortcuts", test_shortcuts);
   g_test_add_func ("/ui-print/print-export", test_print_export);
   g_test_add_func ("/ui-print/reprint-language", test_reprint_language);
+  g_test_add_func ("/ui-print/language-locked-case", test_language_locked_case);
+  g_test_add_func ("/ui-print/save-as-pdf", test_save_as_pdf);
+  g_test_add_func ("/ui-print/office-missing", test_office_missing);
   g_test_add_func ("/ui-print/print-draft", test_print_draft);
   g_test_add_func ("/ui-print/info-sheet", test_info_sheet);
   g_test_add_func ("/ui-print/signed-form-start", test_signed_form_start);
+  g_test_add_func ("/ui-print/signed-form-old-printout", test_signed_form_old_printout);
   g_test_add_func ("/ui-print/signed-form-import", test_signed_form_import);
+  g_test_add_func ("/ui-print/signed-form-locked", test_signed_form_locked);
   g_test_add_func ("/ui-print/signed-form-other-case", test_signed_form_other_case);
+  g_test_add_func ("/ui-print/signed-form-scribbled", test_signed_form_scribbled);
   g_test_add_func ("/ui-print/signed-form-damaged", test_signed_form_damaged);
   g_test_add_func ("/ui-print/signed-form-sane", test_signed_form_sane);
 

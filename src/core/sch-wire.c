@@ -78,6 +78,9 @@ static const FieldPlace family_places[] = {
 
 #define FAMILY_GROUP "family"
 #define FAMILY_POINTER "/familyMembers"
+/* The workstation's own bookkeeping in a case's data (older versions kept
+ * the print language there): never the migration office's business. */
+#define META_GROUP "meta"
 
 SchManifestEntry *
 sch_manifest_entry_new (const char *uuid,
@@ -330,6 +333,8 @@ build_other_fields (JsonObject *data)
       const char *group = groups->pdata[g];
       JsonNode *node = json_object_get_member (data, group);
 
+      if (g_str_equal (group, META_GROUP))
+        continue;
       if (JSON_NODE_HOLDS_OBJECT (node))
         {
           add_other_fields (others, group, 0, json_node_get_object (node), FALSE);

@@ -8,8 +8,10 @@
 #include "sch-application.h"
 #include "sch-form-renderer.h"
 #include "sch-pdf-inspector.h"
+#include "sch-preferences-window.h"
 #include "sch-print-operation.h"
 #include "sch-print-preview.h"
+#include "sch-printout.h"
 #include "sch-store-pages.h"
 
 #define A4_WIDTH_PT  (210.0 * 72.0 / 25.4)
@@ -118,6 +120,7 @@ struct _SchPrintPreview
   GCancellable    *cancellable;   /* of the preparation under way */
   char            *lang;
   char            *export_filename;
+  guint            printout;      /* the number the documents shown carry */
 
   GPtrArray       *documents;     /* SchPrintDocument*, in print order */
   GBytes          *pdf;
@@ -135,6 +138,7 @@ struct _SchPrintPreview
   GtkDropDown     *language_dropdown;
   GtkLabel        *page_label;
   GtkButton       *zoom_button;
+  GtkWidget       *office_banner;
 };
 
 G_DEFINE_FINAL_TYPE (SchPrintPreview, sch_print_preview, ADW_TYPE_WINDOW)
@@ -231,6 +235,7 @@ make_context (SchPrintPreview *self)
   context->lang = g_strdup (self->lang);
   if (self->kase != NULL && sch_case_get_reference (self->kase) != NULL)
     context->migration_reference = g_strdup (sch_case_get_reference (self->kase));
+  context->printout = MAX (self->printout, 1);
 
   return context;
 }
@@ -545,6 +550,34 @@ build_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                   render_cb, g_object_ref (self));
 }
 
+/* The letterhead and the receipt name the office: without its name and
+ * address they would be blank. */
+static void
+update_office_banner (SchPrintPreview *self)
+{
+  g_autofree char *name = settings_dup_string (self->settings, "office-name");
+  g_autofree char *address = settings_dup_string (self->settings, "office-address");
+
+  gtk_widget_set_visible (self->office_banner, name == NULL || address == NULL);
+}
+
+/* Preferences over the preview, which is modal. */
+static void
+preferences_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  SchPrintPreview *self = SCH_PRINT_PREVIEW (widget);
+
+  if (self->settings != NULL)
+    gtk_window_present (GTK_WINDOW (sch_preferences_window_new (GTK_WINDOW (self), self->settings)));
+}
+
+static void
+office_changed_cb (SchPrintPreview *self, const char *key)
+{
+  if (g_str_has_prefix (key, "office-"))
+    prepare (self);
+}
+
 static void
 prepare (SchPrintPreview *self)
 {
@@ -562,6 +595,17 @@ prepare (SchPrintPreview *self)
   show_page (self);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_spinner_start (self->spinner);
+
+  update_office_banner (self);
+
+  /* A print after the last one is the next printout, also when the clerk
+   * prints again from this preview in another language. */
+  if (self->kase != NULL &&
+      !sch_printout_next_number (self->store, sch_case_get_uuid (self->kase), &self->printout, &error))
+    {
+      show_error (self, error);
+      return;
+    }
 
   input = g_new0 (BuildInput, 1);
   input->type = g_object_ref (self->type);
@@ -595,14 +639,15 @@ prepare (SchPrintPreview *self)
 static gboolean
 record_print (SchPrintPreview *self, gboolean saved, GError **error)
 {
-  g_autofree char *detail = NULL;
+  g_autoptr(SchPrintout) printout = NULL;
 
   if (self->kase == NULL)
     return TRUE;
 
-  /* No personal data in the journal: what, in which language. */
-  detail = g_strdup_printf (saved ? "form+receipt, %s, saved as PDF" : "form+receipt, %s", self->lang);
-  if (!sch_store_journal_add (self->store, sch_case_get_uuid (self->kase), "printed", detail, error))
+  printout = sch_printout_new (self->printout,
+                               sch_print_document_get_n_pages (g_ptr_array_index (self->documents, 0)),
+                               self->lang);
+  if (!sch_printout_record (self->store, sch_case_get_uuid (self->kase), printout, saved, error))
     return FALSE;
 
   /* Only forward: a reprint of a later case changes nothing. */
@@ -860,6 +905,7 @@ sch_print_preview_class_init (SchPrintPreviewClass *klass)
   gtk_widget_class_install_action (widget_class, "preview.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "preview.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "preview.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "preview.preferences", NULL, preferences_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "preview.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "preview.save", NULL);
@@ -883,6 +929,7 @@ sch_print_preview_class_init (SchPrintPreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SchPrintPreview, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SchPrintPreview, page_label);
   gtk_widget_class_bind_template_child (widget_class, SchPrintPreview, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, SchPrintPreview, office_banner);
 }
 
 static void
@@ -899,6 +946,8 @@ sch_print_preview_init (SchPrintPreview *self)
   self->zoom = DEFAULT_ZOOM;
   self->inspector = sch_pdf_inspector_new ();
   self->settings = lookup_settings ();
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed", G_CALLBACK (office_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -931,6 +980,8 @@ sch_print_preview_new_for_case (GtkWindow  *parent,
   SchPrintPreview *self;
   g_autofree char *name = NULL;
   g_autofree char *fallback = NULL;
+  g_autoptr(SchPrintout) latest = NULL;
+  g_autoptr(GError) error = NULL;
   const char *lang;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
@@ -948,7 +999,11 @@ sch_print_preview_new_for_case (GtkWindow  *parent,
   adw_window_title_set_subtitle (self->window_title,
                                  name != NULL && *name != '\0' ? name : _("Unnamed case"));
 
-  lang = sch_case_get_value (kase, SCH_PRINT_META_GROUP, 0, SCH_PRINT_LANGUAGE_FIELD);
+  /* The language of the last printout: a reprint matches what the
+   * resident already holds. An unreadable journal only costs that. */
+  if (!sch_printout_lookup_latest (store, sch_case_get_uuid (kase), &latest, &error))
+    g_warning ("The journal of a case could not be read: %s", error->message);
+  lang = latest != NULL ? latest->lang : NULL;
   if (!is_known_language (lang))
     lang = fallback = default_language (self);
 
@@ -1020,8 +1075,6 @@ void
 sch_print_preview_set_language (SchPrintPreview *self,
                                 const char      *lang)
 {
-  g_autoptr(GError) error = NULL;
-
   g_return_if_fail (SCH_IS_PRINT_PREVIEW (self));
   g_return_if_fail (is_known_language (lang));
 
@@ -1035,14 +1088,8 @@ sch_print_preview_set_language (SchPrintPreview *self,
     if (g_str_equal (languages[i].code, lang) && gtk_drop_down_get_selected (self->language_dropdown) != i)
       gtk_drop_down_set_selected (self->language_dropdown, i);
 
-  /* The case remembers its language for the next print. */
-  if (self->kase != NULL)
-    {
-      sch_case_set_value (self->kase, SCH_PRINT_META_GROUP, 0, SCH_PRINT_LANGUAGE_FIELD, lang);
-      if (!sch_store_save_case (self->store, self->kase, &error))
-        toast (self, error->message);
-    }
-
+  /* Per print only: the case itself is not changed (it may be locked).
+   * The journal of the printout keeps the language for next time. */
   prepare (self);
 }
 

@@ -3,12 +3,17 @@
  * with poppler (in the PDF helper process), then printed (GTK print dialog,
  * A4) or saved as a PDF.
  *
- * Printing or saving a case's documents is journalled ("printed", e.g.
- * "form+receipt, fr") and moves a complete case to awaiting-signature; the
- * state never moves back, so a later reprint (of the receipt) only adds to
- * the journal. The print language of a case is chosen in the preview and
- * kept in the case's data as meta.print_language (no personal data; cases
- * without it print in the default language of the preferences). */
+ * Printing or saving a case's documents is one printout (see
+ * sch-printout.h): journalled with its number, language and form page
+ * count, and it moves a complete case to awaiting-signature; the state
+ * never moves back, so a later reprint only adds to the journal. The print
+ * language is chosen per print in the preview and never written into the
+ * case (a sent or locked case does not change); a case opens in the
+ * language of its latest printout, else in the preferences' default.
+ *
+ * Without the office's name or address in the preferences the letterhead
+ * would be blank: a banner says so and opens Preferences; the documents
+ * are prepared again when the office's settings change. */
 #pragma once
 
 #include <adwaita.h>
@@ -17,14 +22,11 @@
 
 G_BEGIN_DECLS
 
-#define SCH_PRINT_META_GROUP     "meta"
-#define SCH_PRINT_LANGUAGE_FIELD "print_language"
-
 #define SCH_TYPE_PRINT_PREVIEW (sch_print_preview_get_type ())
 G_DECLARE_FINAL_TYPE (SchPrintPreview, sch_print_preview, SCH, PRINT_PREVIEW, AdwWindow)
 
 /* Form and receipt of @kase (the instance the window edits, so that the
- * language choice and the state change reach it). */
+ * state change reaches it). */
 SchPrintPreview *sch_print_preview_new_for_case       (GtkWindow  *parent,
                                                        SchStore   *store,
                                                        SchCase    *kase,

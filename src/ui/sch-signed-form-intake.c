@@ -21,9 +21,6 @@
 #define RENDER_DPI 150.0
 #define RENDER_MAX_WIDTH_PX 2480
 
-/* Journal entries of filings by code: "form pages 1,3 of 3". */
-#define JOURNAL_ACTION "signed-form-filed"
-#define JOURNAL_BY_CODE "form pages "
 
 void
 sch_intake_page_free (SchIntakePage *page)
@@ -361,6 +358,7 @@ classify (AnalyseData *data)
       SchIntakePage *page = g_ptr_array_index (data->pages, i);
       SchQrCode *code = g_ptr_array_index (data->codes, i);
       g_autoptr(SchCase) kase = NULL;
+      g_autoptr(SchPrintout) latest = NULL;
 
       if (code == NULL)
         continue;
@@ -369,6 +367,7 @@ classify (AnalyseData *data)
       page->role = code->role;
       page->number = code->page;
       page->n_pages = code->n_pages;
+      page->printout = code->printout;
 
       if (code->role != SCH_QR_ROLE_FORM)
         {
@@ -378,6 +377,15 @@ classify (AnalyseData *data)
 
       kase = sch_store_load_case (data->store, code->case_uuid, NULL);
       page->kind = kase != NULL ? SCH_INTAKE_FORM : SCH_INTAKE_UNKNOWN_CASE;
+
+      /* A reprint may have other pages: only its own pages make its form.
+       * Without a recorded printout filing says why it cannot file. */
+      if (kase != NULL && sch_printout_lookup_latest (data->store, code->case_uuid, &latest, NULL) &&
+          latest != NULL && latest->number != code->printout)
+        {
+          page->kind = SCH_INTAKE_OLD_PRINTOUT;
+          page->latest = latest->number;
+        }
     }
 }
 
@@ -529,54 +537,257 @@ sch_signed_form_analyse_finish (GAsyncResult  *result,
 
 /* Filing */
 
-/* The form pages of @uuid filed by code so far, from the journal: a set of
- * page numbers; *@n_pages gets the form's length (0 when none was filed). */
+G_DEFINE_QUARK (sch-signed-form-error-quark, sch_signed_form_error)
+
+void
+sch_signed_form_filing_free (SchSignedFormFiling *filing)
+{
+  if (filing == NULL)
+    return;
+
+  g_clear_pointer (&filing->filed, g_array_unref);
+  g_clear_pointer (&filing->repeated, g_array_unref);
+  g_clear_pointer (&filing->missing, g_array_unref);
+  g_free (filing);
+}
+
+static char *
+case_short_id (SchCase *kase)
+{
+  return g_strndup (sch_case_get_uuid (kase), 8);
+}
+
+gboolean
+sch_signed_form_check_case (SchStore     *store,
+                            SchCase      *kase,
+                            SchPrintout **latest,
+                            GError      **error)
+{
+  SchCaseState state = sch_case_get_state (kase);
+  g_autofree char *short_id = case_short_id (kase);
+  g_autoptr(SchPrintout) printout = NULL;
+
+  g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
+  g_return_val_if_fail (SCH_IS_CASE (kase), FALSE);
+
+  if (state != SCH_CASE_STATE_AWAITING_SIGNATURE && state != SCH_CASE_STATE_SIGNED)
+    {
+      /* A queued or sent case has its documents listed for the migration
+       * office already: a page added now would never be sent. */
+      if (state >= SCH_CASE_STATE_QUEUED && state != SCH_CASE_STATE_NEEDS_ATTENTION)
+        g_set_error (error, SCH_SIGNED_FORM_ERROR, SCH_SIGNED_FORM_ERROR_STATE,
+                     _("Case %s is “%s”: its documents are with the migration office or on their way, "
+                       "so a signed form can no longer be added. Nothing was filed."),
+                     short_id, sch_case_state_get_label (state));
+      else
+        g_set_error (error, SCH_SIGNED_FORM_ERROR, SCH_SIGNED_FORM_ERROR_STATE,
+                     _("Case %s is “%s”, not awaiting a signature. Nothing was filed."),
+                     short_id, sch_case_state_get_label (state));
+      return FALSE;
+    }
+
+  if (!sch_printout_lookup_latest (store, sch_case_get_uuid (kase), &printout, error))
+    return FALSE;
+  if (printout == NULL)
+    {
+      g_set_error (error, SCH_SIGNED_FORM_ERROR, SCH_SIGNED_FORM_ERROR_NOT_PRINTED,
+                   _("No printout of the form of case %s is recorded, so its pages cannot be told apart. "
+                     "Print the form again and have it signed. Nothing was filed."), short_id);
+      return FALSE;
+    }
+
+  if (latest != NULL)
+    *latest = g_steal_pointer (&printout);
+  return TRUE;
+}
+
+/* Journal entries of filings: "form pages 1,3 of 4, printout 2", and
+ * ", chosen by the clerk" when filed by hand. */
+#define JOURNAL_ACTION "signed-form-filed"
+#define JOURNAL_PAGES "form pages "
+#define JOURNAL_PRINTOUT "printout "
+#define JOURNAL_BY_HAND "chosen by the clerk"
+
+static gboolean
+parse_unsigned (const char *text, guint *out)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT, &value, NULL))
+    return FALSE;
+  *out = (guint) value;
+  return TRUE;
+}
+
+/* Adds the page numbers of a filing's journal @detail to @numbers when it
+ * is of @printout. */
+static void
+add_filed_numbers (const char *detail, guint printout, GHashTable *numbers)
+{
+  g_auto(GStrv) parts = g_strsplit (detail, ", ", -1);
+  g_auto(GStrv) pages = NULL;
+  g_auto(GStrv) list = NULL;
+  guint number;
+
+  if (g_strv_length (parts) < 2 || !g_str_has_prefix (parts[0], JOURNAL_PAGES) ||
+      !g_str_has_prefix (parts[1], JOURNAL_PRINTOUT) ||
+      !parse_unsigned (parts[1] + strlen (JOURNAL_PRINTOUT), &number) || number != printout)
+    return;
+
+  pages = g_strsplit (parts[0] + strlen (JOURNAL_PAGES), " of ", 2);
+  list = g_strsplit (pages[0], ",", -1);
+  for (guint i = 0; list[i] != NULL; i++)
+    if (parse_unsigned (list[i], &number))
+      g_hash_table_add (numbers, GUINT_TO_POINTER (number));
+}
+
+/* The page numbers of printout @printout of @uuid's form filed so far,
+ * from the journal: a set of numbers. */
 static GHashTable *
-filed_numbers (SchStore *store, const char *uuid, guint *n_pages, GError **error)
+filed_numbers (SchStore *store, const char *uuid, guint printout, GError **error)
 {
   g_autoptr(GPtrArray) lines = sch_store_journal_list (store, uuid, error);
-  g_autoptr(GHashTable) numbers = NULL;
+  GHashTable *numbers;
 
   if (lines == NULL)
     return NULL;
 
   numbers = g_hash_table_new (NULL, NULL);
-  *n_pages = 0;
   for (guint i = 0; i < lines->len; i++)
     {
       g_auto(GStrv) fields = g_strsplit (g_ptr_array_index (lines, i), "\t", 4);
-      g_auto(GStrv) parts = NULL;
-      g_auto(GStrv) list = NULL;
 
-      if (g_strv_length (fields) < 4 || !g_str_equal (fields[2], JOURNAL_ACTION) ||
-          !g_str_has_prefix (fields[3], JOURNAL_BY_CODE))
-        continue;
-
-      /* "form pages 1,3 of 3" */
-      parts = g_strsplit (fields[3] + strlen (JOURNAL_BY_CODE), " of ", 2);
-      if (g_strv_length (parts) != 2)
-        continue;
-      *n_pages = MAX (*n_pages, (guint) g_ascii_strtoull (parts[1], NULL, 10));
-      list = g_strsplit (parts[0], ",", -1);
-      for (guint j = 0; list[j] != NULL; j++)
-        {
-          guint number = g_ascii_strtoull (list[j], NULL, 10);
-
-          if (number > 0)
-            g_hash_table_add (numbers, GUINT_TO_POINTER (number));
-        }
+      if (g_strv_length (fields) == 4 && g_str_equal (fields[2], JOURNAL_ACTION))
+        add_filed_numbers (fields[3], printout, numbers);
     }
 
-  return g_steal_pointer (&numbers);
+  return numbers;
 }
 
+/* A page to file and the form page number it is filed as. */
+typedef struct {
+  SchIntakePage *page;
+  guint          number;
+} Entry;
+
 static int
-compare_numbers (gconstpointer a, gconstpointer b)
+compare_entries (gconstpointer a, gconstpointer b)
 {
-  const SchIntakePage *x = *(SchIntakePage * const *) a;
-  const SchIntakePage *y = *(SchIntakePage * const *) b;
+  const Entry *x = a;
+  const Entry *y = b;
 
   return (x->number > y->number) - (x->number < y->number);
+}
+
+static GArray *
+numbers_new (void)
+{
+  return g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+static gboolean
+contains_number (GArray *numbers, guint number)
+{
+  for (guint i = 0; i < numbers->len; i++)
+    if (g_array_index (numbers, guint, i) == number)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+list_numbers (GArray *numbers, const char *separator)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < numbers->len; i++)
+    g_string_append_printf (text, "%s%u", i > 0 ? separator : "", g_array_index (numbers, guint, i));
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Pages found by code, in form page order; a number already filed (or
+ * twice in this batch) goes to @filing->repeated instead. */
+static GArray *
+entries_by_code (GPtrArray *pages, GHashTable *before, const SchPrintout *latest,
+                 SchSignedFormFiling *filing, GError **error)
+{
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      SchIntakePage *page = g_ptr_array_index (pages, i);
+      Entry entry = { page, page->number };
+
+      if (page->kind != SCH_INTAKE_FORM || page->printout != latest->number)
+        {
+          g_set_error (error, SCH_SIGNED_FORM_ERROR, SCH_SIGNED_FORM_ERROR_OLD_PRINTOUT,
+                       _("Page %u is from printout %u of the form, but the case awaits the pages of "
+                         "printout %u. Nothing was filed."), page->index, page->printout, latest->number);
+          return NULL;
+        }
+      g_array_append_val (entries, entry);
+    }
+  g_array_sort (entries, compare_entries);
+
+  for (guint i = 0; i < entries->len;)
+    {
+      guint number = g_array_index (entries, Entry, i).number;
+
+      if (g_hash_table_contains (before, GUINT_TO_POINTER (number)) || contains_number (filing->repeated, number) ||
+          (i > 0 && g_array_index (entries, Entry, i - 1).number == number))
+        {
+          if (!contains_number (filing->repeated, number))
+            g_array_append_val (filing->repeated, number);
+          g_array_remove_index (entries, i);
+        }
+      else
+        i++;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+/* Pages the clerk chose: the form's missing pages, in order. */
+static GArray *
+entries_by_hand (GPtrArray *pages, GHashTable *before, const SchPrintout *latest,
+                 SchCase *kase, GError **error)
+{
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  g_autoptr(GArray) missing = numbers_new ();
+  g_autofree char *short_id = case_short_id (kase);
+
+  for (guint number = 1; number <= latest->n_form_pages; number++)
+    if (!g_hash_table_contains (before, GUINT_TO_POINTER (number)))
+      g_array_append_val (missing, number);
+
+  if (pages->len > missing->len)
+    {
+      g_autofree char *pages_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page was chosen",
+                                                                  "%u pages were chosen", pages->len),
+                                                     pages->len);
+
+      if (missing->len == 0)
+        g_set_error (error, SCH_SIGNED_FORM_ERROR, SCH_SIGNED_FORM_ERROR_TOO_MANY,
+                     _("Every page of the signed form of case %s is filed already. Nothing was filed."),
+                     short_id);
+      else
+        /* Translators: the last %s is "3 pages were chosen" */
+        g_set_error (error, SCH_SIGNED_FORM_ERROR, SCH_SIGNED_FORM_ERROR_TOO_MANY,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The signed form of case %s misses only %u page, but %s. Nothing was filed.",
+                                  "The signed form of case %s misses only %u pages, but %s. Nothing was filed.",
+                                  missing->len),
+                     short_id, missing->len, pages_text);
+      return NULL;
+    }
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      Entry entry = { g_ptr_array_index (pages, i), g_array_index (missing, guint, i) };
+
+      g_array_append_val (entries, entry);
+    }
+  return g_steal_pointer (&entries);
 }
 
 static SchPage *
@@ -593,27 +804,16 @@ store_page (SchBlobStore *blobs, SchIntakePage *intake, GError **error)
                        0, intake->source);
 }
 
-static char *
-describe_numbers (GPtrArray *pages, guint n_pages)
-{
-  g_autoptr(GString) text = g_string_new (JOURNAL_BY_CODE);
-
-  for (guint i = 0; i < pages->len; i++)
-    g_string_append_printf (text, i > 0 ? ",%u" : "%u", ((SchIntakePage *) g_ptr_array_index (pages, i))->number);
-  g_string_append_printf (text, " of %u", n_pages);
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-/* Where page @index of @sorted goes in the slot: after the pages filed
- * before with lower numbers and the pages of this batch before it. */
+/* Where entry @index goes in the slot: after what is there from earlier
+ * printouts (@offset pages), the pages of this printout filed before with
+ * lower numbers, and the entries of this batch before it. */
 static int
-slot_position (GHashTable *before, GPtrArray *sorted, guint index)
+slot_position (guint offset, GHashTable *before, GArray *entries, guint index)
 {
-  guint number = ((SchIntakePage *) g_ptr_array_index (sorted, index))->number;
+  guint number = g_array_index (entries, Entry, index).number;
   GHashTableIter iter;
   gpointer key;
-  int position = index;
+  int position = (int) (offset + index);
 
   g_hash_table_iter_init (&iter, before);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -623,89 +823,125 @@ slot_position (GHashTable *before, GPtrArray *sorted, guint index)
   return position;
 }
 
-gboolean
-sch_signed_form_file (SchStore   *store,
-                      SchCase    *kase,
-                      GPtrArray  *pages,
-                      gboolean    by_code,
-                      GArray    **missing,
-                      GError    **error)
+static gboolean
+count_slot_pages (SchStore *store, SchCase *kase, guint *n, GError **error)
 {
-  g_autoptr(GHashTable) before = NULL;
-  g_autoptr(GPtrArray) sorted = NULL;
-  g_autoptr(GArray) still_missing = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autofree char *detail = NULL;
-  SchBlobStore *blobs;
-  guint n_pages = 0;
+  g_autoptr(GHashTable) counts = sch_store_count_pages (store, kase, error);
 
-  g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
-  g_return_val_if_fail (SCH_IS_CASE (kase), FALSE);
-  g_return_val_if_fail (pages != NULL && pages->len > 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  if (counts == NULL)
+    return FALSE;
+  *n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, SCH_SIGNED_FORM_SLOT));
+  return TRUE;
+}
 
-  sorted = g_ptr_array_copy (pages, NULL, NULL);
-  if (by_code)
-    {
-      before = filed_numbers (store, sch_case_get_uuid (kase), &n_pages, error);
-      if (before == NULL)
-        return FALSE;
-      g_ptr_array_sort (sorted, compare_numbers);
-    }
-  else
-    before = g_hash_table_new (NULL, NULL);
+/* Stores @entries in the slot: a run of pages that follow each other in
+ * the slot is one change; a page that comes back later goes between the
+ * ones already filed. */
+static gboolean
+store_entries (SchStore *store, SchCase *kase, GArray *entries, GHashTable *before, GError **error)
+{
+  SchBlobStore *blobs = sch_store_get_blob_store (store);
+  guint in_slot;
 
-  /* Pages go in by runs: a run of pages that follow each other in the slot
-   * is one change (and one journal line); a page that comes back later goes
-   * between the ones already filed. */
-  blobs = sch_store_get_blob_store (store);
-  for (guint i = 0; i < sorted->len;)
+  if (!count_slot_pages (store, kase, &in_slot, error))
+    return FALSE;
+  in_slot -= MIN (in_slot, g_hash_table_size (before));
+
+  for (guint i = 0; i < entries->len;)
     {
       g_autoptr(GPtrArray) run = g_ptr_array_new_with_free_func (g_object_unref);
       g_autoptr(GPtrArray) added = NULL;
-      int position = by_code ? slot_position (before, sorted, i) : -1;
+      int position = slot_position (in_slot, before, entries, i);
 
       do
         {
-          SchPage *page = store_page (blobs, g_ptr_array_index (sorted, i), error);
+          SchPage *page = store_page (blobs, g_array_index (entries, Entry, i).page, error);
 
           if (page == NULL)
             return FALSE;
           g_ptr_array_add (run, page);
           i++;
         }
-      while (i < sorted->len &&
-             (!by_code || slot_position (before, sorted, i) == position + (int) run->len));
+      while (i < entries->len && slot_position (in_slot, before, entries, i) == position + (int) run->len);
 
       added = sch_store_add_pages (store, kase, SCH_SIGNED_FORM_SLOT, position, run, error);
       if (added == NULL)
         return FALSE;
     }
-
-  if (by_code)
-    {
-      for (guint i = 0; i < sorted->len; i++)
-        n_pages = MAX (n_pages, ((SchIntakePage *) g_ptr_array_index (sorted, i))->n_pages);
-      detail = describe_numbers (sorted, n_pages);
-      for (guint i = 0; i < sorted->len; i++)
-        g_hash_table_add (before, GUINT_TO_POINTER (((SchIntakePage *) g_ptr_array_index (sorted, i))->number));
-      for (guint number = 1; number <= n_pages; number++)
-        if (!g_hash_table_contains (before, GUINT_TO_POINTER (number)))
-          g_array_append_val (still_missing, number);
-    }
-  else
-    detail = g_strdup_printf ("chosen by the clerk, pages: %u", sorted->len);
-
-  if (!sch_store_journal_add (store, sch_case_get_uuid (kase), JOURNAL_ACTION, detail, error))
-    return FALSE;
-
-  if (still_missing->len == 0 && sch_case_get_state (kase) == SCH_CASE_STATE_AWAITING_SIGNATURE &&
-      !sch_store_set_state (store, kase, SCH_CASE_STATE_SIGNED, error))
-    return FALSE;
-
-  if (missing != NULL)
-    *missing = g_steal_pointer (&still_missing);
-
   return TRUE;
+}
+
+SchSignedFormFiling *
+sch_signed_form_file (SchStore   *store,
+                      SchCase    *kase,
+                      GPtrArray  *pages,
+                      gboolean    by_code,
+                      GError    **error)
+{
+  g_autoptr(SchSignedFormFiling) filing = NULL;
+  g_autoptr(SchPrintout) latest = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GArray) entries = NULL;
+
+  g_return_val_if_fail (SCH_IS_STORE (store), NULL);
+  g_return_val_if_fail (SCH_IS_CASE (kase), NULL);
+  g_return_val_if_fail (pages != NULL && pages->len > 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!sch_signed_form_check_case (store, kase, &latest, error))
+    return NULL;
+  before = filed_numbers (store, sch_case_get_uuid (kase), latest->number, error);
+  if (before == NULL)
+    return NULL;
+
+  filing = g_new0 (SchSignedFormFiling, 1);
+  filing->printout = latest->number;
+  filing->n_pages = latest->n_form_pages;
+  filing->filed = numbers_new ();
+  filing->repeated = numbers_new ();
+  filing->missing = numbers_new ();
+  filing->was_signed = sch_case_get_state (kase) == SCH_CASE_STATE_SIGNED;
+
+  entries = by_code ? entries_by_code (pages, before, latest, filing, error)
+                    : entries_by_hand (pages, before, latest, kase, error);
+  if (entries == NULL)
+    return NULL;
+
+  if (entries->len > 0)
+    {
+      g_autofree char *numbers = NULL;
+      g_autofree char *detail = NULL;
+
+      g_array_sort (entries, compare_entries);
+      if (!store_entries (store, kase, entries, before, error))
+        return NULL;
+
+      for (guint i = 0; i < entries->len; i++)
+        {
+          guint number = g_array_index (entries, Entry, i).number;
+
+          g_array_append_val (filing->filed, number);
+          g_hash_table_add (before, GUINT_TO_POINTER (number));
+        }
+      numbers = list_numbers (filing->filed, ",");
+      detail = g_strdup_printf (JOURNAL_PAGES "%s of %u, " JOURNAL_PRINTOUT "%u%s", numbers, filing->n_pages,
+                                filing->printout, by_code ? "" : ", " JOURNAL_BY_HAND);
+      if (!sch_store_journal_add (store, sch_case_get_uuid (kase), JOURNAL_ACTION, detail, error))
+        return NULL;
+    }
+
+  for (guint number = 1; number <= filing->n_pages; number++)
+    if (!g_hash_table_contains (before, GUINT_TO_POINTER (number)))
+      g_array_append_val (filing->missing, number);
+
+  if (filing->missing->len == 0 && !filing->was_signed)
+    {
+      if (!sch_store_set_state (store, kase, SCH_CASE_STATE_SIGNED, error))
+        return NULL;
+      filing->signed_now = TRUE;
+    }
+
+  return g_steal_pointer (&filing);
 }
 
 /* The clerk's side */
@@ -725,6 +961,7 @@ struct _SchSignedFormIntake
   GPtrArray       *scanned;     /* SchScannedPage* of the scan under way */
   GPtrArray       *pages;       /* SchIntakePage* of this round */
   GQueue           groups;      /* GPtrArray* of FORM pages of one case each */
+  GPtrArray       *outdated;    /* SchIntakePage* of earlier printouts: reported, not filed */
   GPtrArray       *problems;    /* SchIntakePage* to file by hand */
   guint            n_filed;
 };
@@ -866,58 +1103,86 @@ load_case (SchSignedFormIntake *self, const char *uuid, GError **error)
   return sch_store_load_case (self->store, uuid, error);
 }
 
+/* What the clerk is told after a filing, or NULL when the toast says it all. */
 static char *
-list_numbers (GArray *numbers)
+describe_filing (const SchSignedFormFiling *filing, const char *name)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) body = g_string_new (NULL);
 
-  for (guint i = 0; i < numbers->len; i++)
-    g_string_append_printf (text, i > 0 ? ", %u" : "%u", g_array_index (numbers, guint, i));
+  if (filing->repeated->len > 0)
+    {
+      g_autofree char *numbers = list_numbers (filing->repeated, ", ");
 
-  return g_string_free (g_steal_pointer (&text), FALSE);
+      if (filing->was_signed)
+        g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                                   "The signed form of case %s is filed already: page %s was "
+                                                   "scanned again and is not filed twice.",
+                                                   "The signed form of case %s is filed already: pages %s were "
+                                                   "scanned again and are not filed twice.",
+                                                   filing->repeated->len),
+                                name, numbers);
+      else
+        g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                                   "Page %s of the signed form of case %s is filed already "
+                                                   "and is not filed twice.",
+                                                   "Pages %s of the signed form of case %s are filed already "
+                                                   "and are not filed twice.",
+                                                   filing->repeated->len),
+                                numbers, name);
+    }
+
+  if (filing->missing->len > 0)
+    {
+      g_autofree char *numbers = list_numbers (filing->missing, ", ");
+
+      if (body->len > 0)
+        g_string_append (body, "\n\n");
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                                 "Page %s of %u of the signed form of case %s is missing. "
+                                                 "Scan it when it is back; the case awaits it.",
+                                                 "Pages %s of %u of the signed form of case %s are missing. "
+                                                 "Scan them when they are back; the case awaits them.",
+                                                 filing->missing->len),
+                              numbers, filing->n_pages, name);
+    }
+
+  return body->len > 0 ? g_string_free (g_steal_pointer (&body), FALSE) : NULL;
 }
 
 static void
 file_pages (SchSignedFormIntake *self, SchCase *kase, GPtrArray *pages, gboolean by_code)
 {
-  g_autoptr(GArray) missing = NULL;
+  g_autoptr(SchSignedFormFiling) filing = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = describe_case (kase);
-  g_autofree char *message = NULL;
-  guint n_pages = 0;
+  g_autofree char *body = NULL;
 
-  if (!sch_signed_form_file (self->store, kase, pages, by_code, &missing, &error))
+  filing = sch_signed_form_file (self->store, kase, pages, by_code, &error);
+  if (filing == NULL)
     {
-      report_error (self, _("The Signed Form Could Not Be Filed"), error, TRUE);
+      report_error (self, _("The Signed Form Was Not Filed"), error, TRUE);
       return;
     }
 
-  self->n_filed += pages->len;
-  message = g_strdup_printf (_("Signed form filed in case %s"), name);
-  toast (self, message);
-
-  if (missing == NULL || missing->len == 0)
+  self->n_filed += filing->filed->len;
+  if (filing->filed->len > 0)
     {
-      advance (self);
-      return;
+      g_autofree char *numbers = list_numbers (filing->filed, ", ");
+      g_autofree char *message = by_code
+        ? g_strdup_printf (_("Signed form filed in case %s"), name)
+        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Filed as page %s of the signed form of case %s",
+                                        "Filed as pages %s of the signed form of case %s", filing->filed->len),
+                           numbers, name);
+
+      toast (self, message);
     }
 
-  for (guint i = 0; i < pages->len; i++)
-    n_pages = MAX (n_pages, ((SchIntakePage *) g_ptr_array_index (pages, i))->n_pages);
-
-  {
-    g_autofree char *numbers = list_numbers (missing);
-    g_autofree char *body = NULL;
-
-    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Page %s of %u of the signed form of case %s is missing. "
-                                         "Scan it when it is back; the case awaits it.",
-                                         "Pages %s of %u of the signed form of case %s are missing. "
-                                         "Scan them when they are back; the case awaits them.",
-                                         missing->len),
-                            numbers, n_pages, name);
-    ask (self, _("Signed Form Incomplete"), body, continue_response, "close", _("_Close"), NULL);
-  }
+  body = describe_filing (filing, name);
+  if (body == NULL)
+    advance (self);
+  else
+    ask (self, filing->missing->len > 0 ? _("Signed Form Incomplete") : _("Signed Form Scanned Again"),
+         body, continue_response, "close", _("_Close"), NULL);
 }
 
 static GPtrArray *current_group (SchSignedFormIntake *self);
@@ -970,6 +1235,14 @@ file_next_group (SchSignedFormIntake *self)
       return;
     }
 
+  /* A case that takes no pages now is said so before anything is asked. */
+  if (!sch_signed_form_check_case (self->store, kase, NULL, &error))
+    {
+      g_ptr_array_unref (g_queue_pop_head (&self->groups));
+      report_error (self, _("The Signed Form Was Not Filed"), error, TRUE);
+      return;
+    }
+
   if (self->open_case == NULL || g_str_equal (uuid, sch_case_get_uuid (self->open_case)))
     {
       g_autoptr(GPtrArray) taken = g_queue_pop_head (&self->groups);
@@ -1011,6 +1284,7 @@ describe_problem (SchIntakePage *page)
       return g_strdup_printf (_("The QR code on page %u is damaged or was misread."), page->index);
     case SCH_INTAKE_NO_CODE:
     case SCH_INTAKE_FORM:
+    case SCH_INTAKE_OLD_PRINTOUT:
     default:
       return g_strdup_printf (_("Page %u has no readable QR code: it may be scribbled over, "
                                 "cut off or not a Schalter form."), page->index);
@@ -1204,7 +1478,8 @@ ask_about_problems (SchSignedFormIntake *self)
 
       g_string_append_printf (body, "%s\n", line);
     }
-  g_string_append (body, _("\nChoose the case whose signed form these pages are, or do not file them."));
+  g_string_append (body, _("\nChoose the case whose signed form these pages are: they are filed as its "
+                           "missing pages, in this order. Or do not file them."));
 
   ask (self, _("File as Signed Form of…"), body->str, problems_response,
        "cancel", _("_Don’t File"),
@@ -1212,12 +1487,38 @@ ask_about_problems (SchSignedFormIntake *self)
        NULL);
 }
 
-/* One step after the other: the cases found by code, then the rest. */
+/* Pages of an earlier printout: the case waits for those of its latest. */
+static void
+report_outdated (SchSignedFormIntake *self)
+{
+  g_autoptr(GPtrArray) outdated = g_steal_pointer (&self->outdated);
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  for (guint i = 0; i < outdated->len; i++)
+    {
+      SchIntakePage *page = g_ptr_array_index (outdated, i);
+      g_autofree char *short_id = g_strndup (page->case_uuid, 8);
+
+      g_string_append_printf (body, _("Page %u is page %u of printout %u of the form of case %s, "
+                                      "but the form was printed again since (printout %u)."),
+                              page->index, page->number, page->printout, short_id, page->latest);
+      g_string_append_c (body, '\n');
+    }
+  g_string_append (body, _("\nThese pages are not filed. Have the latest printout signed and scan it; "
+                           "its number is in the footer of each page."));
+
+  ask (self, _("Pages of an Earlier Printout"), body->str, continue_response, "close", _("_Close"), NULL);
+}
+
+/* One step after the other: the cases found by code, the pages of earlier
+ * printouts, then the rest. */
 static void
 advance (SchSignedFormIntake *self)
 {
   if (!g_queue_is_empty (&self->groups))
     file_next_group (self);
+  else if (self->outdated != NULL && self->outdated->len > 0)
+    report_outdated (self);
   else if (self->problems != NULL && self->problems->len > 0)
     ask_about_problems (self);
   else
@@ -1230,11 +1531,17 @@ sort_out (SchSignedFormIntake *self)
   g_autoptr(GHashTable) by_case = g_hash_table_new (g_str_hash, g_str_equal);
 
   self->problems = g_ptr_array_new ();
+  self->outdated = g_ptr_array_new ();
   for (guint i = 0; i < self->pages->len; i++)
     {
       SchIntakePage *page = g_ptr_array_index (self->pages, i);
       GPtrArray *group;
 
+      if (page->kind == SCH_INTAKE_OLD_PRINTOUT)
+        {
+          g_ptr_array_add (self->outdated, page);
+          continue;
+        }
       if (page->kind != SCH_INTAKE_FORM)
         {
           g_ptr_array_add (self->problems, page);
@@ -1452,6 +1759,7 @@ sch_signed_form_intake_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_queue_clear_full (&self->groups, (GDestroyNotify) g_ptr_array_unref);
+  g_clear_pointer (&self->outdated, g_ptr_array_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->scanned, g_ptr_array_unref);

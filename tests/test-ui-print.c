@@ -22,6 +22,7 @@
 #include "sch-scan-dialog.h"
 #include "sch-scan-test-util.h"
 #include "sch-scanned-page.h"
+#include "sch-scanner-private.h"
 #include "sch-signed-form-intake.h"
 #include "sch-store-pages.h"
 #include "sch-type-chooser.h"
@@ -1388,6 +1389,132 @@ test_signed_form_sane (void)
   g_assert_null (find_toplevel (SCH_TYPE_SCAN_DIALOG));
 }
 
+/* Page 1 of @uuid's latest printout as an 8-bit gray PNM at SCAN_DPI, the
+ * file SANE's pnm backend reads in place of a scanner's glass. */
+static char *
+write_form_pnm (const char *uuid)
+{
+  g_autoptr(SchPrintout) latest = NULL;
+  g_autoptr(SchCase) kase = load (uuid);
+  g_autoptr(SchPrintContext) context = NULL;
+  g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) document = NULL;
+  g_autoptr(PopplerPage) page = NULL;
+  g_autoptr(GString) pnm = NULL;
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (tmpdir, "glass.pgm", NULL);
+  cairo_surface_t *surface;
+  const guint8 *data;
+  double width, height;
+  int w, h, stride;
+  cairo_t *cr;
+
+  g_assert_true (sch_printout_lookup_latest (store (), uuid, &latest, NULL));
+  context = test_print_context_new (latest->lang);
+  context->printout = latest->number;
+  g_assert_true (sch_form_render_pdf (family_type (), kase, context, output, &error));
+  g_assert_true (g_output_stream_close (output, NULL, NULL));
+  pdf = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (output));
+  document = open_pdf (pdf);
+  page = poppler_document_get_page (document, 0);
+  poppler_page_get_size (page, &width, &height);
+  w = (int) ceil (width * SCAN_DPI / 72.0);
+  h = (int) ceil (height * SCAN_DPI / 72.0);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, SCAN_DPI / 72.0, SCAN_DPI / 72.0);
+  poppler_page_render_for_printing (page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  pnm = g_string_new (NULL);
+  g_string_append_printf (pnm, "P5\n%d %d\n255\n", w, h);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      g_string_append_c (pnm, (char) (((const guint32 *) (data + y * stride))[x] >> 8 & 0xff));
+  cairo_surface_destroy (surface);
+
+  g_assert_true (g_file_set_contents (path, pnm->str, (gssize) pnm->len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+pnm_file_hook (SANE_Handle handle, guint page_number, gboolean started, gpointer user_data)
+{
+  if (!started)
+    g_assert_true (sch_scanner_set_sane_option (handle, "filename", user_data));
+}
+
+/* End to end through SANE: the pnm backend "scans" a printed form page
+ * from a file, Schalter reads its code and files it in its case by itself,
+ * naming the case in a toast. */
+static void
+test_signed_form_pnm (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autofree char *uuid = create_complete_case ("Scanned-Mbeki");
+  g_autofree char *label = case_label (uuid);
+  g_autofree char *toast = g_strdup_printf ("Signed form filed in case %s", label);
+  g_autofree char *pnm_path = NULL;
+  g_autofree char *journalled = NULL;
+  g_autoptr(SchScanner) scanner = sch_scan_dialog_dup_scanner ();
+  g_autoptr(SchSignedFormIntake) intake = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(SchCase) after = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *scan_dialog;
+  GtkWidget *scan_button;
+  guint n_form_pages = mark_printed (uuid);
+  gboolean finished;
+  gint64 end;
+
+  pnm_path = write_form_pnm (uuid);
+  sch_scanner_set_page_hook (scanner, pnm_file_hook, pnm_path);
+  /* The clerk scanned with this device last time. */
+  g_settings_set_string (settings, "scan-device", "pnm:0");
+  sch_window_open_case (SCH_WINDOW (window), uuid);
+  sch_test_ui_wait (100);
+
+  intake = new_intake (uuid, &finished);
+  sch_signed_form_intake_scan (intake);
+  sch_test_ui_wait (100);
+  scan_dialog = find_toplevel (SCH_TYPE_SCAN_DIALOG);
+  g_assert_nonnull (scan_dialog);
+  scan_button = sch_test_ui_find (scan_dialog, GTK_TYPE_BUTTON, "_Scan");
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!gtk_widget_get_sensitive (scan_button) && g_get_monotonic_time () < end)
+    sch_test_ui_wait (50);
+  g_assert_true (gtk_widget_get_sensitive (scan_button));
+  g_signal_emit_by_name (scan_button, "clicked");
+
+  /* Filed by its code; the form has more pages, which the case awaits. */
+  dialog = wait_for_message ("Signed Form Incomplete", 120000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (sch_test_ui_find (window, GTK_TYPE_LABEL, toast));
+  g_free (sch_test_ui_save_screenshot (window, "signed-form-scanned"));
+  respond (dialog, "_Close");
+  g_assert_true (sch_test_ui_wait_for (&finished, 5000));
+
+  pages = signed_pages (uuid);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpint (sch_page_get_source (g_ptr_array_index (pages, 0)), ==, SCH_PAGE_SOURCE_SCAN);
+  journalled = g_strdup_printf ("form pages 1 of %u, printout 1", n_form_pages);
+  g_assert_true (journal_has (uuid, "signed-form-filed", journalled));
+  after = load (uuid);
+  g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_AWAITING_SIGNATURE);
+
+  sch_scanner_set_page_hook (scanner, NULL, NULL);
+  g_settings_set_string (settings, "scan-device", "test:0");
+  sch_window_open_case (SCH_WINDOW (window), case_a);
+  sch_test_ui_wait (100);
+}
+
 /* Ctrl+Shift+S asks how the signed form comes back; the scan dialog closed
  * without a page files nothing. */
 static void
@@ -1441,7 +1568,8 @@ main (int argc, char *argv[])
   g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
   g_setenv ("LANGUAGE", "en", TRUE);
   /* Before the scanner's first request. */
-  sane_dir = sch_scan_test_make_config ("test");
+  /* The test backend scans pictures; the pnm backend "scans" a file. */
+  sane_dir = sch_scan_test_make_config ("test\npnm");
   sch_scan_test_keep_backend_loaded ();
 
   g_test_init (&argc, &argv, NULL);
@@ -1474,6 +1602,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-print/print-draft", test_print_draft);
   g_test_add_func ("/ui-print/info-sheet", test_info_sheet);
   g_test_add_func ("/ui-print/signed-form-start", test_signed_form_start);
+  g_test_add_func ("/ui-print/signed-form-pnm", test_signed_form_pnm);
   g_test_add_func ("/ui-print/signed-form-old-printout", test_signed_form_old_printout);
   g_test_add_func ("/ui-print/signed-form-import", test_signed_form_import);
   g_test_add_func ("/ui-print/signed-form-locked", test_signed_form_locked);

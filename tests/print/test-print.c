@@ -594,6 +594,7 @@ test_text_longer_than_a_page (void)
     }
   page3 = page_text (pdf, 2);
   assert_contains (page3, "(Fortsetzung)");
+  save_artifacts (bytes, pdf, "form-long-text");
   /* The field's rule and label are drawn with their own slice only. */
   last = page_text (pdf, poppler_document_get_n_pages (pdf) - 1);
   g_assert_null (strstr (last, "Zeile 1 der Aufstellung"));

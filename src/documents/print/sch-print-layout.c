@@ -184,11 +184,16 @@ build_furniture (SchPrintLayout *self,
   g_autofree char *full_id = NULL;
   double letterhead_width = CONTENT_WIDTH - QR_SIZE - 40 * MM;
 
-  markup = g_markup_printf_escaped ("<b>%s</b>", self->context->office_name != NULL ? self->context->office_name : "");
-  g_string_append (office, markup);
+  /* Without a name (the preview warns about it) no empty line heads the address. */
+  if (self->context->office_name != NULL && self->context->office_name[0] != '\0')
+    {
+      markup = g_markup_printf_escaped ("<b>%s</b>", self->context->office_name);
+      g_string_append (office, markup);
+    }
   for (guint i = 0; self->context->office_address != NULL && self->context->office_address[i] != NULL; i++)
     {
-      g_autofree char *line = g_markup_printf_escaped ("\n%s", self->context->office_address[i]);
+      g_autofree char *line = g_markup_printf_escaped ("%s%s", office->len > 0 ? "\n" : "",
+                                                       self->context->office_address[i]);
 
       g_string_append (office, line);
     }

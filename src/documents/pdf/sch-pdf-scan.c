@@ -545,6 +545,9 @@ unpredict (GByteArray   *data,
   pixel_bytes = (bits_per_pixel + 7) / 8;
   in_row = row_bytes + (filter->predictor >= 10 ? 1 : 0);
   rows = data->len / in_row;
+  /* Rows wider than the data would only cost memory. */
+  if (rows == 0)
+    return data;
   out = g_byte_array_sized_new (rows * row_bytes);
   previous = g_malloc0 (row_bytes);
 

@@ -986,6 +986,9 @@ test_scan_limits (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "the limit per document"));
   answer (message, "close");
   g_assert_cmpuint (count_pages (scan_slot), ==, before + 2);
+  /* The dialog counts only the pages the case kept, and says why it stopped. */
+  g_assert_nonnull (strstr (sch_scan_dialog_get_status (dialog), "the limit per document"));
+  g_assert_nonnull (strstr (sch_scan_dialog_get_status (dialog), "2 pages were scanned and kept."));
   g_settings_reset (settings, "max-pages-per-document");
 
   /* A case full already: the first page is refused, nothing is added. */
@@ -1001,6 +1004,7 @@ test_scan_limits (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "per case"));
   answer (message, "close");
   assert_case_as (fingerprint);
+  g_assert_nonnull (strstr (sch_scan_dialog_get_status (dialog), "0 pages were scanned and kept."));
   g_settings_reset (settings, "max-case-mb");
 
   gtk_window_destroy (GTK_WINDOW (dialog));

@@ -492,21 +492,13 @@ stop_scan (SchDocumentsView *self, SchScanDialog *dialog, const GError *error)
 {
   GtkWidget *message;
 
-  g_object_set_data (G_OBJECT (dialog), "limit-reached", GINT_TO_POINTER (TRUE));
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "scan.cancel", NULL);
+  sch_scan_dialog_refuse_page (dialog, error);
 
   message = adw_message_dialog_new (GTK_WINDOW (dialog), _("The Scan Was Stopped"), error->message);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (message), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (message), "close");
   gtk_window_present (GTK_WINDOW (message));
-}
-
-/* The next run of the same dialog starts afresh. */
-static void
-scan_finished_cb (SchScanDialog *dialog, guint n_pages, gpointer user_data)
-{
-  g_object_set_data (G_OBJECT (dialog), "limit-reached", NULL);
 }
 
 static void
@@ -521,8 +513,7 @@ page_scanned_cb (SchDocumentsView *self, SchScannedPage *page, SchScanDialog *di
   guint64 used = 0;
   guint slot_pages = 0;
 
-  /* Pages the scanner delivers while it stops are not kept either. */
-  if (self->store == NULL || kase == NULL || g_object_get_data (G_OBJECT (dialog), "limit-reached") != NULL)
+  if (self->store == NULL || kase == NULL)
     return;
 
   case_usage (self, kase, slot_id, &used, &slot_pages);
@@ -559,7 +550,6 @@ scan_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_object_set_data_full (G_OBJECT (dialog), "slot-id", g_strdup (self->slot_id), g_free);
   g_object_set_data_full (G_OBJECT (dialog), "case", g_object_ref (self->kase), g_object_unref);
   g_signal_connect_object (dialog, "page-scanned", G_CALLBACK (page_scanned_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect (dialog, "scan-finished", G_CALLBACK (scan_finished_cb), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

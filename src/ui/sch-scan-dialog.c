@@ -52,6 +52,7 @@ struct _SchScanDialog
   GArray        *source_values; /* SchScanSource, parallel to source_names */
   SchScanJob    *job;
   guint          n_pages;
+  GError        *refusal;       /* why the last page was not kept, if it was not */
   gboolean       probing;
 };
 
@@ -294,6 +295,10 @@ progress_cb (SchScanDialog *self, double fraction)
 static void
 page_done_cb (SchScanDialog *self, SchScannedPage *page)
 {
+  /* Pages the scanner delivers while it stops after a refusal. */
+  if (self->refusal != NULL)
+    return;
+
   self->n_pages++;
   gtk_progress_bar_set_fraction (self->progress, 1);
   g_signal_emit (self, signals[PAGE_SCANNED], 0, page);
@@ -314,7 +319,9 @@ finished_cb (SchScanDialog *self, const GError *error)
   g_autofree char *kept = pages_kept (self->n_pages);
   g_autofree char *text = NULL;
 
-  if (error == NULL)
+  if (self->refusal != NULL)
+    text = g_strdup_printf ("%s %s", self->refusal->message, kept);
+  else if (error == NULL)
     text = g_strdup (kept);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     /* TRANSLATORS: %s is "2 pages were scanned and kept." */
@@ -366,6 +373,7 @@ start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   remember_choices (self, device, request.dpi, mode);
 
   self->n_pages = 0;
+  g_clear_error (&self->refusal);
   self->job = sch_scanner_scan (self->scanner, &request, NULL);
   g_signal_connect_swapped (self->job, "page-started", G_CALLBACK (page_started_cb), self);
   g_signal_connect_swapped (self->job, "progress", G_CALLBACK (progress_cb), self);
@@ -384,6 +392,22 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (self->job == NULL)
     return;
 
+  set_status (self, _("Stopping the scanner…"));
+  sch_scan_job_cancel (self->job);
+}
+
+void
+sch_scan_dialog_refuse_page (SchScanDialog *self,
+                             const GError  *reason)
+{
+  g_return_if_fail (SCH_IS_SCAN_DIALOG (self));
+  g_return_if_fail (reason != NULL);
+
+  if (self->job == NULL || self->refusal != NULL)
+    return;
+
+  self->refusal = g_error_copy (reason);
+  self->n_pages = self->n_pages > 0 ? self->n_pages - 1 : 0;
   set_status (self, _("Stopping the scanner…"));
   sch_scan_job_cancel (self->job);
 }
@@ -458,6 +482,7 @@ sch_scan_dialog_dispose (GObject *object)
   g_clear_object (&self->source_names);
   g_clear_object (&self->settings);
   g_clear_object (&self->scanner);
+  g_clear_error (&self->refusal);
 
   G_OBJECT_CLASS (sch_scan_dialog_parent_class)->dispose (object);
 }

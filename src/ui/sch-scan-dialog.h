@@ -26,6 +26,11 @@ SchScanDialog *sch_scan_dialog_new         (GtkWindow   *parent,
                                             GSettings   *settings,
                                             const char  *slot_title);
 gboolean       sch_scan_dialog_is_scanning (SchScanDialog *self);
+/* From a "page-scanned" handler: the page is not kept (a limit was reached);
+ * the scanner stops, later pages are dropped, and the dialog says @reason
+ * and how many pages were kept. */
+void           sch_scan_dialog_refuse_page (SchScanDialog *self,
+                                            const GError  *reason);
 /* The sentence the dialog shows about the last step (devices, progress, errors). */
 const char    *sch_scan_dialog_get_status  (SchScanDialog *self);
 

@@ -413,6 +413,7 @@ update_actions (SchPrintPreview *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.print", ready && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.save", ready && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.save-to", ready && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.previous-page", ready && self->page > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.next-page", ready && self->page + 1 < count_pages (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.zoom-in", ready && self->zoom + 1 < G_N_ELEMENTS (zoom_levels));
@@ -757,6 +758,18 @@ save_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+save_to (SchPrintPreview *self, GFile *file)
+{
+  if (self->pdf == NULL || self->busy)
+    return;
+
+  self->busy = TRUE;
+  update_actions (self);
+  g_file_replace_contents_bytes_async (file, self->pdf, NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                       NULL, save_written_cb, g_object_ref (self));
+}
+
+static void
 save_response_cb (GtkNativeDialog *chooser, int response, gpointer user_data)
 {
   g_autoptr(SchPrintPreview) self = user_data;
@@ -766,13 +779,18 @@ save_response_cb (GtkNativeDialog *chooser, int response, gpointer user_data)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   g_object_unref (chooser);
 
-  if (file == NULL || self->pdf == NULL)
-    return;
+  if (file != NULL)
+    save_to (self, file);
+}
 
-  self->busy = TRUE;
-  update_actions (self);
-  g_file_replace_contents_bytes_async (file, self->pdf, NULL, FALSE, G_FILE_CREATE_PRIVATE,
-                                       NULL, save_written_cb, g_object_ref (self));
+/* "preview.save-to" with an absolute file name: what the chooser's Save
+ * does, for a file name known already. */
+static void
+save_to_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
+
+  save_to (SCH_PRINT_PREVIEW (widget), file);
 }
 
 static char *
@@ -900,6 +918,7 @@ sch_print_preview_class_init (SchPrintPreviewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "preview.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "preview.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "preview.save-to", "s", save_to_action);
   gtk_widget_class_install_action (widget_class, "preview.next-page", NULL, page_action);
   gtk_widget_class_install_action (widget_class, "preview.previous-page", NULL, page_action);
   gtk_widget_class_install_action (widget_class, "preview.zoom-in", NULL, zoom_action);

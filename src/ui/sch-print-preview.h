@@ -52,7 +52,11 @@ void        sch_print_preview_set_language    (SchPrintPreview *self,
 void        sch_print_preview_set_export_filename (SchPrintPreview *self,
                                                    const char      *filename);
 
-/* signal "ready" (SchPrintPreview *preview): the pages are shown, or the
+/* Actions: "preview.print", "preview.save" (asks where, then as
+ * "preview.save-to"), "preview.save-to" (s: an absolute file name), paging
+ * and zoom.
+ *
+ * signal "ready" (SchPrintPreview *preview): the pages are shown, or the
  * error page when they could not be prepared.
  * signal "printed" (SchPrintPreview *preview): printed or saved, and recorded. */
 

@@ -563,12 +563,15 @@ sch_signed_form_check_case (SchStore     *store,
                             SchPrintout **latest,
                             GError      **error)
 {
-  SchCaseState state = sch_case_get_state (kase);
-  g_autofree char *short_id = case_short_id (kase);
+  g_autofree char *short_id = NULL;
   g_autoptr(SchPrintout) printout = NULL;
+  SchCaseState state;
 
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
   g_return_val_if_fail (SCH_IS_CASE (kase), FALSE);
+
+  state = sch_case_get_state (kase);
+  short_id = case_short_id (kase);
 
   if (state != SCH_CASE_STATE_AWAITING_SIGNATURE && state != SCH_CASE_STATE_SIGNED)
     {

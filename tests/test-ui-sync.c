@@ -452,8 +452,11 @@ test_journal_in_words (void)
     { "printed", "form+receipt, de, printout 2, form pages 4", "Printed the signature form and receipt (printout 2)" },
     { "printed", "form+receipt, fr, printout 3, form pages 4, saved as PDF",
       "Saved the signature form and receipt as PDF (printout 3)" },
-    { "signed-form-filed", "form pages 1,3 of 3", "Filed the signed form: pages 1,3 of 3" },
-    { "signed-form-filed", "chosen by the clerk, pages: 2", "Filed 2 pages chosen by the clerk as the signed form" },
+    /* As the signed-form intake writes them. */
+    { "signed-form-filed", "form pages 1,3 of 4, printout 2",
+      "Filed pages 1, 3 of 4 of the signed form by their QR codes (printout 2)" },
+    { "signed-form-filed", "form pages 2 of 4, printout 2, chosen by the clerk",
+      "Filed page 2 of 4 of the signed form, chosen by the clerk (printout 2)" },
     { "pages-added", "signed-form: 1", "Added 1 page to “Signed form”" },
     { "state", "awaiting-signature -> signed", "State changed: Awaiting signature → Signed" },
     { "supplement-queued", "0b7c6f36-4d3c-4a59-9c39-1f1f5f8e2d10", "Requested documents queued for the migration office" },

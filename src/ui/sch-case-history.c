@@ -298,28 +298,41 @@ describe_print (const char *detail)
   return g_strdup (_("Printed the signature form and receipt"));
 }
 
-/* "form pages 1,3 of 3" (read by QR code) or "chosen by the clerk, pages: N" */
+/* "form pages 1,3 of 4, printout 2" as written by the signed-form intake,
+ * with ", chosen by the clerk" when filed by hand. */
 static char *
 describe_signed_form (const char *detail)
 {
-  g_autofree char *text = NULL;
-  guint n = 0;
+  g_auto(GStrv) parts = g_strsplit (detail, ", ", -1);
+  g_auto(GStrv) pages = NULL;
+  g_auto(GStrv) list = NULL;
+  g_autofree char *numbers = NULL;
+  guint64 printout = 0;
+  gboolean by_hand;
 
-  if (g_str_has_prefix (detail, "form pages "))
-    {
-      g_auto(GStrv) parts = g_strsplit (detail + strlen ("form pages "), " of ", 2);
+  if (g_strv_length (parts) < 2 || !g_str_has_prefix (parts[0], "form pages ") ||
+      !g_str_has_prefix (parts[1], "printout ") ||
+      !g_ascii_string_to_unsigned (parts[1] + strlen ("printout "), 10, 1, G_MAXUINT, &printout, NULL))
+    return g_strdup (_("Filed the signed form"));
 
-      if (g_strv_length (parts) == 2)
-        /* Translators: page numbers of the signed form ("1,3") and its length ("3") */
-        return g_strdup_printf (_("Filed the signed form: pages %s of %s"), parts[0], parts[1]);
-    }
+  pages = g_strsplit (parts[0] + strlen ("form pages "), " of ", 2);
+  if (g_strv_length (pages) != 2)
+    return g_strdup (_("Filed the signed form"));
 
-  if (split_count (detail, &text, &n))
-    return g_strdup_printf (ngettext ("Filed %u page chosen by the clerk as the signed form",
-                                      "Filed %u pages chosen by the clerk as the signed form", n),
-                            n);
-
-  return g_strdup (_("Filed the signed form"));
+  list = g_strsplit (pages[0], ",", -1);
+  numbers = g_strjoinv (", ", list);
+  by_hand = parts[2] != NULL && g_str_equal (parts[2], "chosen by the clerk");
+  if (by_hand)
+    /* Translators: page numbers ("1, 3"), the form's length ("4") and the printout's number */
+    return g_strdup_printf (ngettext ("Filed page %s of %s of the signed form, chosen by the clerk (printout %u)",
+                                      "Filed pages %s of %s of the signed form, chosen by the clerk (printout %u)",
+                                      g_strv_length (list)),
+                            numbers, pages[1], (guint) printout);
+  /* Translators: page numbers ("1, 3"), the form's length ("4") and the printout's number */
+  return g_strdup_printf (ngettext ("Filed page %s of %s of the signed form by its QR code (printout %u)",
+                                    "Filed pages %s of %s of the signed form by their QR codes (printout %u)",
+                                    g_strv_length (list)),
+                          numbers, pages[1], (guint) printout);
 }
 
 static char *

@@ -278,6 +278,17 @@ test_search (Fixture       *fixture,
 
   /* Nothing but the searchable fields. */
   g_assert_cmpuint (count_search (fixture, "B-EMPLOYED"), ==, 0);
+
+  /* The short case id a resident quotes from the receipt, in any case. */
+  {
+    const char *uuid = g_ptr_array_index (fixture->uuids, 5);
+    g_autofree char *short_id = g_strndup (uuid, 8);
+    g_autofree char *upper = g_ascii_strup (short_id, -1);
+
+    g_assert_cmpuint (count_search (fixture, short_id), ==, 1);
+    g_assert_cmpuint (count_search (fixture, upper), ==, 1);
+    g_assert_cmpuint (count_search (fixture, uuid), ==, 1);
+  }
 }
 
 static void

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <sqlite3.h>
 
@@ -12,6 +14,7 @@
  * screenful and some scrolling either way. */
 #define PAGE_SIZE 64
 #define MAX_PAGES 4
+#define SHORT_ID_MIN 6
 
 typedef struct {
   guint      index;
@@ -37,9 +40,11 @@ enum {
 static const char * const filters[N_FILTERS] = {
   "",
   " WHERE state = :state",
-  " WHERE id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH :match)",
+  " WHERE id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH :match"
+  " UNION SELECT id FROM cases WHERE uuid >= :id AND uuid < :id_end)",
   " WHERE state = :state"
-  " AND id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH :match)",
+  " AND id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH :match"
+  " UNION SELECT id FROM cases WHERE uuid >= :id AND uuid < :id_end)",
 };
 
 /* Each query is its head, the filter, then its tail. */
@@ -63,6 +68,7 @@ struct _SchCaseList
 
   char          *search;
   char          *match;          /* FTS5 query built from @search, or NULL */
+  char          *id_start;       /* the start of case ids @search may be, "" for none */
   SchCaseState   state_filter;   /* SCH_N_CASE_STATES: all */
 
   guint          n_items;
@@ -104,6 +110,7 @@ sch_case_list_finalize (GObject *object)
   g_clear_object (&self->store);
   g_free (self->search);
   g_free (self->match);
+  g_free (self->id_start);
 
   G_OBJECT_CLASS (sch_case_list_parent_class)->finalize (object);
 }
@@ -191,7 +198,15 @@ sch_case_list_statement (SchCaseList *self,
   if (filter & FILTER_STATE)
     bind_named_text (*stmt, ":state", sch_case_state_to_string (self->state_filter));
   if (filter & FILTER_SEARCH)
-    bind_named_text (*stmt, ":match", self->match);
+    {
+      bind_named_text (*stmt, ":match", self->match);
+      g_autofree char *end = g_strconcat (self->id_start, "~", NULL);
+
+      /* The ids that start so: a range of the unique index on uuid. "~"
+       * sorts after every character of an id; "" and "~" match none. */
+      bind_named_text (*stmt, ":id", self->id_start);
+      bind_named_text (*stmt, ":id_end", *self->id_start != '\0' ? end : "");
+    }
 
   return *stmt;
 }
@@ -578,11 +593,28 @@ sch_case_list_new (SchStore *store)
   return self;
 }
 
+/* Printed forms and receipts name a case by the start of its id (at least
+ * SHORT_ID_MIN hex digits): a search of that form also finds the case by it;
+ * "" when the text cannot be one. */
+static char *
+build_id_start (const char *text)
+{
+  g_autofree char *id = g_ascii_strdown (text != NULL ? text : "", -1);
+
+  g_strstrip (id);
+  if (strlen (id) < SHORT_ID_MIN || strlen (id) > 36 ||
+      strspn (id, "0123456789abcdef-") != strlen (id))
+    return g_strdup ("");
+
+  return g_steal_pointer (&id);
+}
+
 void
 sch_case_list_set_search (SchCaseList *self,
                           const char  *text)
 {
   g_autofree char *match = NULL;
+  g_autofree char *id_start = NULL;
 
   g_return_if_fail (SCH_IS_CASE_LIST (self));
 
@@ -596,11 +628,14 @@ sch_case_list_set_search (SchCaseList *self,
   self->search = g_strdup (text);
 
   match = build_match (text);
-  if (g_strcmp0 (self->match, match) == 0)
+  id_start = build_id_start (text);
+  if (g_strcmp0 (self->match, match) == 0 && g_strcmp0 (self->id_start, id_start) == 0)
     return;
 
   g_free (self->match);
   self->match = g_steal_pointer (&match);
+  g_free (self->id_start);
+  self->id_start = g_steal_pointer (&id_start);
   sch_case_list_reset (self);
 }
 

@@ -1027,6 +1027,18 @@ test_signed_form_import (void)
   g_clear_object (&after);
   pages = signed_pages (case_a);
   g_assert_cmpuint (pages->len, ==, n - 1);
+  /* What is filed is the helper's redrawn copy, as for any import, never
+   * the file's own bytes with whatever they might hide. */
+  {
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+    g_autofree char *file_hash = NULL;
+
+    g_assert_true (g_file_get_contents (pdf_path, &contents, &length, NULL));
+    file_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+    for (guint i = 0; i < pages->len; i++)
+      g_assert_cmpstr (sch_page_get_blob (g_ptr_array_index (pages, i)), !=, file_hash);
+  }
   g_clear_pointer (&pages, g_ptr_array_unref);
 
   import (case_a, jpeg_path, &finished, &second);

@@ -83,6 +83,7 @@ typedef struct {
   SchPdfInspector *inspector;
   GBytes          *bytes;
   char            *name;
+  SchPdfInfo      *info;
 } FileData;
 
 static void
@@ -91,7 +92,32 @@ file_data_free (FileData *data)
   g_clear_object (&data->inspector);
   g_clear_pointer (&data->bytes, g_bytes_unref);
   g_free (data->name);
+  g_clear_pointer (&data->info, sch_pdf_info_free);
   g_free (data);
+}
+
+static void
+rewritten_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FileData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *pages;
+
+  copy = sch_pdf_inspector_compose_finish (SCH_PDF_INSPECTOR (source), result, &error);
+  if (copy == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  pages = intake_pages_new ();
+  for (guint i = 0; i < data->info->n_pages; i++)
+    g_ptr_array_add (pages, intake_page_new (sch_slot_page_new_pdf (copy, i, NULL, 0),
+                                             data->info->page_sizes[2 * i], data->info->page_sizes[2 * i + 1],
+                                             SCH_PAGE_SOURCE_IMPORT, i + 1));
+  g_task_return_pointer (task, pages, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -101,7 +127,7 @@ inspect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   FileData *data = g_task_get_task_data (task);
   g_autoptr(SchPdfInfo) info = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *pages;
+  g_autoptr(GPtrArray) originals = NULL;
 
   info = sch_pdf_inspector_inspect_finish (SCH_PDF_INSPECTOR (source), result, &error);
   if (info == NULL)
@@ -123,12 +149,14 @@ inspect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  pages = intake_pages_new ();
+  /* As for any import: what is filed is the helper's redrawn copy of the
+   * pages, which carries no scripts, actions, attachments or fields. */
+  originals = g_ptr_array_new_with_free_func ((GDestroyNotify) sch_slot_page_free);
   for (guint i = 0; i < info->n_pages; i++)
-    g_ptr_array_add (pages, intake_page_new (sch_slot_page_new_pdf (data->bytes, i, NULL, 0),
-                                             info->page_sizes[2 * i], info->page_sizes[2 * i + 1],
-                                             SCH_PAGE_SOURCE_IMPORT, i + 1));
-  g_task_return_pointer (task, pages, (GDestroyNotify) g_ptr_array_unref);
+    g_ptr_array_add (originals, sch_slot_page_new_pdf (data->bytes, (int) i, NULL, 0));
+  data->info = g_steal_pointer (&info);
+  sch_pdf_inspector_compose_async (SCH_PDF_INSPECTOR (source), originals, g_task_get_cancellable (task),
+                                   rewritten_cb, g_object_ref (task));
 }
 
 static void

@@ -1074,6 +1074,54 @@ test_signed_form_import (void)
   g_assert_cmpuint (count_journal (case_a, "signed-form-filed"), ==, 2);
 }
 
+/* Page 1 of printout 1 is back, then the form is printed again: the first
+ * page of printout 2 takes printout 1's page out of the signed form, so
+ * that only one printout's pages are sent. */
+static void
+test_signed_form_reprinted (void)
+{
+  g_autofree char *uuid = create_complete_case ("Reprint-Kovač");
+  g_autoptr(GPtrArray) first_scans = NULL;
+  g_autoptr(GPtrArray) second_scans = NULL;
+  g_autoptr(SchSignedFormIntake) first = NULL;
+  g_autoptr(SchSignedFormIntake) second = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(SchCase) after = NULL;
+  g_autofree char *page_1 = NULL;
+  g_autofree char *all_pages = NULL;
+  AdwMessageDialog *dialog;
+  gboolean finished;
+  guint n;
+
+  mark_printed (uuid);
+  first_scans = scan_form (uuid);
+  page_1 = write_scan_jpeg ("reprint-printout-1-page-1.jpg", g_ptr_array_index (first_scans, 0));
+  import (uuid, page_1, &finished, &first);
+  dialog = wait_for_message ("Signed Form Incomplete", 60000);
+  g_assert_nonnull (dialog);
+  respond (dialog, "_Close");
+  g_assert_true (sch_test_ui_wait_for (&finished, 5000));
+  pages = signed_pages (uuid);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  n = mark_printed (uuid);
+  second_scans = scan_form (uuid);
+  all_pages = write_scan_pdf ("reprint-printout-2.pdf", (Scan **) second_scans->pdata, second_scans->len);
+  import (uuid, all_pages, &finished, &second);
+  dialog = wait_for_message ("Signed Form of a New Printout", 60000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 signed page of the earlier printout"));
+  respond (dialog, "_Close");
+  g_assert_true (sch_test_ui_wait_for (&finished, 5000));
+
+  pages = signed_pages (uuid);
+  g_assert_cmpuint (pages->len, ==, n);
+  after = load (uuid);
+  g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_SIGNED);
+  g_assert_cmpuint (count_journal (uuid, "pages-deleted"), ==, 1);
+}
+
 /* A page of the first printout (German) after the form was printed again
  * (French, printout 2): reported, not filed. */
 static void
@@ -1584,6 +1632,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-print/signed-form-pnm", test_signed_form_pnm);
   g_test_add_func ("/ui-print/signed-form-old-printout", test_signed_form_old_printout);
   g_test_add_func ("/ui-print/signed-form-import", test_signed_form_import);
+  g_test_add_func ("/ui-print/signed-form-reprinted", test_signed_form_reprinted);
   g_test_add_func ("/ui-print/signed-form-locked", test_signed_form_locked);
   g_test_add_func ("/ui-print/signed-form-other-case", test_signed_form_other_case);
   g_test_add_func ("/ui-print/signed-form-scribbled", test_signed_form_scribbled);

@@ -742,6 +742,21 @@ test_add_family_member (void)
   g_assert_cmpuint (sch_case_get_n_items (opened, repeatable->id), ==, before + 1);
 }
 
+/* Messages in quick succession, while the main loop is busy: one toast
+ * shows the latest (libadwaita 1.2 crashes when toasts queue up so). */
+static void
+test_toasts (void)
+{
+  sch_window_toast (SCH_WINDOW (window), "First message");
+  g_usleep (400 * 1000);
+  sch_window_toast (SCH_WINDOW (window), "Second message");
+  sch_window_toast (SCH_WINDOW (window), "Third message");
+  sch_test_ui_wait (300);
+  g_assert_nonnull (sch_test_ui_find (window, GTK_TYPE_LABEL, "Third message"));
+  g_assert_null (sch_test_ui_find (window, GTK_TYPE_LABEL, "First message"));
+  g_assert_null (sch_test_ui_find (window, GTK_TYPE_LABEL, "Second message"));
+}
+
 /* Every control a clerk can reach has a name a screen reader can say: the
  * main window with a family case in each of its views, and every page of
  * the preferences. */
@@ -1087,6 +1102,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-window/add-family-member", test_add_family_member);
   g_test_add_func ("/ui-window/preferences", test_preferences);
   g_test_add_func ("/ui-window/labelled", test_labelled);
+  g_test_add_func ("/ui-window/toasts", test_toasts);
   g_test_add_func ("/ui-window/about", test_about);
   g_test_add_func ("/ui-window/folded", test_folded);
   g_test_add_func ("/ui-window/close", test_close);

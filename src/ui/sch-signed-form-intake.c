@@ -865,6 +865,38 @@ count_slot_pages (SchStore *store, SchCase *kase, guint *n, GError **error)
   return TRUE;
 }
 
+/* The first pages of a new printout replace those of an earlier one still
+ * in the slot (the form was printed again, e.g. in another language): only
+ * one printout's signed pages may go to the migration office. The deletion
+ * is journaled and can be undone in the documents view. */
+static gboolean
+remove_earlier_printout (SchStore *store, SchCase *kase, guint *n_removed, GError **error)
+{
+  g_autoptr(GPtrArray) pages = sch_store_list_pages (store, kase, SCH_SIGNED_FORM_SLOT, error);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+
+  *n_removed = 0;
+  if (pages == NULL)
+    return FALSE;
+  if (pages->len == 0)
+    return TRUE;
+
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < pages->len; i++)
+    {
+      gint64 id = sch_page_get_id (g_ptr_array_index (pages, i));
+
+      g_array_append_val (ids, id);
+    }
+  removed = sch_store_delete_pages (store, kase, ids, error);
+  if (removed == NULL)
+    return FALSE;
+
+  *n_removed = ids->len;
+  return TRUE;
+}
+
 /* Stores @entries in the slot: a run of pages that follow each other in
  * the slot is one change; a page that comes back later goes between the
  * ones already filed. */
@@ -944,7 +976,9 @@ sch_signed_form_file (SchStore   *store,
       g_autofree char *detail = NULL;
 
       g_array_sort (entries, compare_entries);
-      if (!store_entries (store, kase, entries, before, error))
+      if ((g_hash_table_size (before) == 0 &&
+           !remove_earlier_printout (store, kase, &filing->n_replaced, error)) ||
+          !store_entries (store, kase, entries, before, error))
         return NULL;
 
       for (guint i = 0; i < entries->len; i++)
@@ -1140,10 +1174,23 @@ describe_filing (const SchSignedFormFiling *filing, const char *name)
 {
   g_autoptr(GString) body = g_string_new (NULL);
 
+  if (filing->n_replaced > 0)
+    g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                               "The form of case %s was printed again: %u signed page of "
+                                               "the earlier printout was taken out of the signed form. "
+                                               "Undo it in the case's documents if it is still needed.",
+                                               "The form of case %s was printed again: %u signed pages of "
+                                               "the earlier printout were taken out of the signed form. "
+                                               "Undo it in the case's documents if they are still needed.",
+                                               filing->n_replaced),
+                            name, filing->n_replaced);
+
   if (filing->repeated->len > 0)
     {
       g_autofree char *numbers = list_numbers (filing->repeated, ", ");
 
+      if (body->len > 0)
+        g_string_append (body, "\n\n");
       if (filing->was_signed)
         g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
                                                    "The signed form of case %s is filed already: page %s was "
@@ -1212,7 +1259,9 @@ file_pages (SchSignedFormIntake *self, SchCase *kase, GPtrArray *pages, gboolean
   if (body == NULL)
     advance (self);
   else
-    ask (self, filing->missing->len > 0 ? _("Signed Form Incomplete") : _("Signed Form Scanned Again"),
+    ask (self, filing->missing->len > 0 ? _("Signed Form Incomplete")
+               : filing->repeated->len > 0 ? _("Signed Form Scanned Again")
+               : _("Signed Form of a New Printout"),
          body, continue_response, "close", _("_Close"), NULL);
 }
 

@@ -97,6 +97,7 @@ typedef struct {
   GArray   *missing;     /* numbers still not back */
   gboolean  was_signed;  /* the case was signed before: a re-scan */
   gboolean  signed_now;  /* the form is complete now: the case moved to signed */
+  guint     n_replaced;  /* pages of an earlier printout taken out of the slot */
 } SchSignedFormFiling;
 
 void sch_signed_form_filing_free (SchSignedFormFiling *filing);

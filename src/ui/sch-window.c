@@ -41,6 +41,7 @@ struct _SchWindow
   gboolean            close_without_saving;
 
   AdwToastOverlay    *toast_overlay;
+  AdwToast           *toast;          /* the message toast shown or queued, if any */
   AdwLeaflet         *leaflet;
   GtkWidget          *sidebar;
   GtkToggleButton    *search_button;
@@ -1111,6 +1112,7 @@ sch_window_dispose (GObject *object)
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
+  g_clear_object (&self->toast);
 
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
@@ -1260,6 +1262,17 @@ sch_window_open_case (SchWindow *self, const char *uuid)
   sync_selection (self);
 }
 
+static void
+toast_dismissed_cb (SchWindow *self, AdwToast *toast)
+{
+  if (self->toast == toast)
+    g_clear_object (&self->toast);
+}
+
+/* One message toast at a time: a new message replaces the text of the one
+ * still shown. libadwaita 1.2 crashes (a freed toast in an animation's
+ * "done" handler) when toasts queue up while the main loop is busy, e.g.
+ * during a scan; the clerk only needs the latest message anyway. */
 void
 sch_window_toast (SchWindow *self, const char *message)
 {
@@ -1270,7 +1283,15 @@ sch_window_toast (SchWindow *self, const char *message)
 
   /* Toast titles are Pango markup. */
   escaped = g_markup_escape_text (message, -1);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  if (self->toast != NULL)
+    {
+      adw_toast_set_title (self->toast, escaped);
+      return;
+    }
+
+  self->toast = adw_toast_new (escaped);
+  g_signal_connect_object (self->toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->toast));
 }
 
 void

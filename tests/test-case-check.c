@@ -290,22 +290,57 @@ test_family_without_members (void)
   g_assert_nonnull (find_problem (problems, "family", 1, "official_name"));
 }
 
-/* The person's nationality as the migration office receives it. */
-static JsonObject *
-sent_nationality (SchCase *kase)
+/* The case as the migration office receives it. */
+static JsonNode *
+sent_body (SchCase *kase)
 {
   SchWireOffice office = { 3203, "Anna Keller", "akeller" };
   g_autoptr(GPtrArray) manifest = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = sch_wire_case_body (kase, &office, manifest, 0, &error);
-  g_autoptr(JsonNode) root = NULL;
-  JsonObject *person;
+  JsonNode *root;
 
   g_assert_no_error (error);
   root = json_from_string (g_bytes_get_data (body, NULL), &error);
   g_assert_no_error (error);
-  person = json_object_get_object_member (json_node_get_object (root), "person");
+  return root;
+}
+
+static JsonObject *
+sent_nationality (SchCase *kase)
+{
+  g_autoptr(JsonNode) root = sent_body (kase);
+  JsonObject *person = json_object_get_object_member (json_node_get_object (root), "person");
+
   return json_object_ref (json_object_get_object_member (person, "nationality"));
+}
+
+/* eCH-0011's alliance name and the permit's first day reach the office in
+ * their eCH places, not among the other fields. */
+static void
+test_ech_fields (void)
+{
+  g_autoptr(GPtrArray) types = captured_types ();
+  SchAppType *type = NULL;
+  g_autoptr(SchCase) kase = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  for (guint i = 0; i < types->len && type == NULL; i++)
+    if (sch_app_type_lookup_group (g_ptr_array_index (types, i), "permit") != NULL)
+      type = g_ptr_array_index (types, i);
+  g_assert_nonnull (type);
+  kase = filled_case (type);
+  g_assert_nonnull (sch_app_type_lookup_field (type, "person", "alliance_name"));
+  g_assert_nonnull (sch_app_type_lookup_field (type, "permit", "valid_from"));
+  sch_case_set_value (kase, "person", 0, "alliance_name", "Keller");
+  sch_case_set_value (kase, "permit", 0, "valid_from", "2024-07-01");
+  root = sent_body (kase);
+  object = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "person"),
+                                                  "allianceName"), ==, "Keller");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "residencePermit"),
+                                                  "residencePermitValidFrom"), ==, "2024-07-01");
 }
 
 /* A stateless applicant, or one whose nationality is unknown, can be
@@ -446,6 +481,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/case-check/choice-not-in-choices", test_choice_not_in_choices);
   g_test_add_func ("/case-check/documents", test_documents);
   g_test_add_func ("/case-check/nationality-status", test_nationality_status);
+  g_test_add_func ("/case-check/ech-fields", test_ech_fields);
 
   result = g_test_run ();
   g_object_unref (catalog);

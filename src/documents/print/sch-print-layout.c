@@ -579,18 +579,29 @@ keep_height (SchPrintLayout *self,
 /* How much of the blocks from @index on must fit for a page break there
  * to look right: a run kept together whole (if it fits on a page at all),
  * else the block, or for a tall block a part of it. */
+/* Whether the block at @index starts a run kept together that fits on a
+ * page, and so must fit whole. */
+static gboolean
+starts_whole_run (SchPrintLayout *self,
+                  guint           index,
+                  double          available)
+{
+  Block *block = g_ptr_array_index (self->blocks, index);
+  Block *previous = index > 0 ? g_ptr_array_index (self->blocks, index - 1) : NULL;
+
+  return block->keep != 0 && (previous == NULL || previous->keep != block->keep) &&
+         keep_height (self, index) <= available * 0.9;
+}
+
 static double
 first_height (SchPrintLayout *self,
               guint           index,
               double          available)
 {
   Block *block = g_ptr_array_index (self->blocks, index);
-  Block *previous = index > 0 ? g_ptr_array_index (self->blocks, index - 1) : NULL;
-  double run;
 
-  if (block->keep != 0 && (previous == NULL || previous->keep != block->keep) &&
-      (run = keep_height (self, index)) <= available * 0.9)
-    return run;
+  if (starts_whole_run (self, index, available))
+    return keep_height (self, index);
   return block->splittable ? MIN (block->height, available / 4) : block->height;
 }
 
@@ -613,12 +624,14 @@ sch_print_layout_paginate (SchPrintLayout *self)
       double before = y > 0 ? block->space_before : 0;
       double need = before + first_height (self, i, available);
 
-      /* A heading never ends a page: it goes with what follows it. */
+      /* A heading never ends a page: it goes with what follows it (already
+       * counted when both are in one run kept together). */
       if (block->keep_with_next && i + 1 < self->blocks->len)
         {
           Block *next = g_ptr_array_index (self->blocks, i + 1);
 
-          need += next->space_before + first_height (self, i + 1, available);
+          if (!starts_whole_run (self, i, available) || next->keep != block->keep)
+            need += next->space_before + first_height (self, i + 1, available);
         }
 
       if (y > 0 && y + need > available)

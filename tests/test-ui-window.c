@@ -639,6 +639,15 @@ test_navigation (void)
   gtk_single_selection_set_selected (selection, 1);
   sch_test_ui_wait (300);
   opened = sch_case_editor_get_case (editor ());
+  /* It starts at its top, however far down the last case was scrolled
+   * (the chooser step typed a date of birth further down). */
+  {
+    GtkWidget *row = GTK_WIDGET (find_field_row (window, "person", "official_name"));
+    GtkWidget *scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+
+    g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller))),
+                       ==, 0);
+  }
 
   /* The title follows the name as it is typed; the autosave moves the case
    * to the top, where it stays selected and open, without a reload. */

@@ -32,6 +32,7 @@ struct _SchCaseEditor
   GtkWidget  *reopen_button;
   GtkBox     *problem_list;
   GtkBox     *groups_box;
+  GtkScrolledWindow *scroller;
 
   SchStore   *store;
   gulong      case_changed_id;
@@ -937,6 +938,7 @@ sch_case_editor_class_init (SchCaseEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SchCaseEditor, reopen_button);
   gtk_widget_class_bind_template_child (widget_class, SchCaseEditor, problem_list);
   gtk_widget_class_bind_template_child (widget_class, SchCaseEditor, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, SchCaseEditor, scroller);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
 
   gtk_widget_class_install_action (widget_class, "editor.mark-complete", NULL, mark_complete);
@@ -1015,6 +1017,8 @@ sch_case_editor_set_case (SchCaseEditor *self,
   self->first_unsaved = 0;
 
   rebuild_form (self);
+  /* Another case starts at its top, with its summary of what is missing. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 
 SchCase *

@@ -382,6 +382,7 @@ test_pages_delete (Fixture       *fixture,
   g_autoptr(GPtrArray) deleted = NULL;
   g_autoptr(GPtrArray) pages = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *gone = NULL;
   gint64 id;
 
   id = sch_page_get_id (g_ptr_array_index (added, 3));
@@ -389,15 +390,17 @@ test_pages_delete (Fixture       *fixture,
   id = sch_page_get_id (g_ptr_array_index (added, 1));
   g_array_append_val (ids, id);
 
+  gone = g_strdup_printf ("Page %" G_GINT64_FORMAT " is not in the case ", g_array_index (ids, gint64, 0));
   deleted = sch_store_delete_pages (fixture->store, fixture->kase, ids, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (deleted->len, ==, 2);
   assert_order (fixture, "passport", "a1 a3 a5");
   g_assert_true (journal_has (fixture, "pages-deleted", "passport: 2"));
 
-  /* Deleting a page that is gone fails and changes nothing. */
+  /* Deleting a page that is gone fails, names the page and changes nothing. */
   g_assert_null (sch_store_delete_pages (fixture->store, fixture->kase, ids, &error));
   g_assert_error (error, SCH_STORE_ERROR, SCH_STORE_ERROR_NOT_FOUND);
+  g_assert_true (g_str_has_prefix (error->message, gone));
   g_clear_error (&error);
 
   /* Undo brings them back where they were, under their ids. */

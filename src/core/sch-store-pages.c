@@ -22,10 +22,14 @@ page_not_found (SchStore    *store,
                 const char  *uuid,
                 GError     **error)
 {
+  g_autofree char *page = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
   g_set_error (error, SCH_STORE_ERROR, SCH_STORE_ERROR_NOT_FOUND,
-               _("Page %" G_GINT64_FORMAT " is not in the case %s in the database “%s”. "
+               /* TRANSLATORS: the first %s is the page's number in the database,
+                * the second the case's identifier, the third the database file */
+               _("Page %s is not in the case %s in the database “%s”. "
                  "It may have been deleted."),
-               id, uuid, sch_store_get_path (store));
+               page, uuid, sch_store_get_path (store));
   return FALSE;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks po/POTFILES.in against the sources: every file under src/ with
-# translatable strings (_(), N_(), C_(), NC_(), translatable="yes") must be
+# translatable strings (_(), N_(), C_(), NC_(), the g_d*gettext() calls,
+# ngettext(), translatable="yes") must be
 # listed, and every listed file must exist. Usage: check-potfiles.sh [SOURCE_ROOT]
 set -euo pipefail
 
@@ -18,7 +19,8 @@ for file in $listed; do
 done
 
 translatable="$(
-  { grep -rlE --include='*.c' --include='*.h' '\b(N|C|NC)?_\(' src || true
+  { grep -rlE --include='*.c' --include='*.h' \
+      '\b((N|C|NC)?_|g_dcgettext|g_dngettext|g_dpgettext2|ngettext) ?\(' src || true
     grep -rl --include='*.ui' 'translatable="yes"' src || true
   } | sort -u
 )"

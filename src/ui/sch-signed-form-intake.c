@@ -802,8 +802,8 @@ entries_by_hand (GPtrArray *pages, GHashTable *before, const SchPrintout *latest
                      _("Every page of the signed form of case %s is filed already. Nothing was filed."),
                      short_id);
       else
-        /* Translators: the last %s is "3 pages were chosen" */
         g_set_error (error, SCH_SIGNED_FORM_ERROR, SCH_SIGNED_FORM_ERROR_TOO_MANY,
+                     /* Translators: the last %s is "3 pages were chosen" */
                      g_dngettext (GETTEXT_PACKAGE,
                                   "The signed form of case %s misses only %u page, but %s. Nothing was filed.",
                                   "The signed form of case %s misses only %u pages, but %s. Nothing was filed.",

@@ -24,7 +24,8 @@ typedef struct {
 enum {
   FILTER_STATE = 1 << 0,
   FILTER_SEARCH = 1 << 1,
-  N_FILTERS = 4
+  FILTER_ID = 1 << 2,           /* only with FILTER_SEARCH */
+  N_FILTERS = 8
 };
 
 enum {
@@ -40,6 +41,11 @@ enum {
 static const char * const filters[N_FILTERS] = {
   "",
   " WHERE state = :state",
+  " WHERE id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH :match)",
+  " WHERE state = :state"
+  " AND id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH :match)",
+  NULL,
+  NULL,
   " WHERE id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH :match"
   " UNION SELECT id FROM cases WHERE uuid >= :id AND uuid < :id_end)",
   " WHERE state = :state"
@@ -176,6 +182,8 @@ sch_case_list_statement (SchCaseList *self,
     filter |= FILTER_STATE;
   if (self->match != NULL)
     filter |= FILTER_SEARCH;
+  if (self->match != NULL && *self->id_start != '\0')
+    filter |= FILTER_ID;
 
   stmt = &self->statements[query][filter];
 
@@ -198,14 +206,15 @@ sch_case_list_statement (SchCaseList *self,
   if (filter & FILTER_STATE)
     bind_named_text (*stmt, ":state", sch_case_state_to_string (self->state_filter));
   if (filter & FILTER_SEARCH)
+    bind_named_text (*stmt, ":match", self->match);
+  if (filter & FILTER_ID)
     {
-      bind_named_text (*stmt, ":match", self->match);
       g_autofree char *end = g_strconcat (self->id_start, "~", NULL);
 
-      /* The ids that start so: a range of the unique index on uuid. "~"
-       * sorts after every character of an id; "" and "~" match none. */
+      /* The ids that start so: a range of the unique index on uuid ("~"
+       * sorts after every character of an id). */
       bind_named_text (*stmt, ":id", self->id_start);
-      bind_named_text (*stmt, ":id_end", *self->id_start != '\0' ? end : "");
+      bind_named_text (*stmt, ":id_end", end);
     }
 
   return *stmt;

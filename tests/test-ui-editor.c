@@ -9,12 +9,11 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
-#include "sch-case-check.h"
 #include "sch-case-editor.h"
 #include "sch-catalog.h"
 #include "sch-field-row.h"
-#include "sch-refdata.h"
 #include "sch-store-pages.h"
+#include "sch-test-clerk.h"
 #include "sch-test-ui.h"
 
 static SchCatalog *catalog;
@@ -33,205 +32,6 @@ rm_rf (const char *dir)
       g_assert_cmpint (g_remove (path), ==, 0);
     }
   g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
-
-/* What a clerk would type into a field (dates the Swiss way): a family
- * from Italy, the applicant Giulia, her husband Marco and their son Luca. */
-static const char *
-typed_value (const SchField *field, const char *group, guint index)
-{
-  gboolean member = g_str_equal (group, "family");
-
-  if (g_str_equal (field->id, "first_names"))
-    return !member ? "Giulia Maria" : index == 0 ? "Marco" : "Luca";
-  if (g_str_equal (field->id, "call_name"))
-    return "Giulia";
-  if (g_str_equal (field->id, "original_name"))
-    return "Bianchi";
-  if (g_str_equal (field->id, "date_of_birth"))
-    return !member ? "14.05.1990" : index == 0 ? "22.11.1988" : "03.09.2015";
-  if (g_str_equal (group, "employer") && g_str_equal (field->id, "name"))
-    return "Bühler Maschinenbau AG";
-
-  switch (field->validator)
-    {
-    case SCH_VALIDATOR_NAME: return "Rossi";
-    case SCH_VALIDATOR_AHV: return "756.1234.5678.97";
-    case SCH_VALIDATOR_ZEMIS: return member ? "87654321.0" : "012345678.9";
-    case SCH_VALIDATOR_UID: return "CHE-116.281.710";
-    case SCH_VALIDATOR_POSTAL_CODE: return "9000";
-    case SCH_VALIDATOR_DATE_OF_BIRTH: return "14.05.1990";
-    case SCH_VALIDATOR_DATE: return "01.03.2025";
-    case SCH_VALIDATOR_DATE_PAST: return "15.01.2020";
-    case SCH_VALIDATOR_DATE_EXPIRY: return "30.06.2034";
-    case SCH_VALIDATOR_PHONE: return "+41 71 224 21 11";
-    case SCH_VALIDATOR_EMAIL: return "giulia.rossi@example.ch";
-    case SCH_VALIDATOR_STREET: return "Rorschacher Strasse";
-    case SCH_VALIDATOR_HOUSE_NUMBER: return "12a";
-    case SCH_VALIDATOR_TOWN: return "St. Gallen";
-    case SCH_VALIDATOR_FOREIGN_POSTAL_CODE: return "20121";
-    case SCH_VALIDATOR_PERMIT_CATEGORY: return "0201";
-    case SCH_VALIDATOR_PASSPORT_NUMBER: return member ? "YB7654321" : "YA1234567";
-    case SCH_VALIDATOR_INTEGER: return "80";
-    case SCH_VALIDATOR_MUNICIPALITY: return "3203";
-    case SCH_VALIDATOR_COUNTRY: return "IT";
-    case SCH_VALIDATOR_NATIONALITY: return "IT";
-    case SCH_VALIDATOR_NONE:
-    case SCH_VALIDATOR_INVALID:
-    case SCH_N_VALIDATORS:
-    default:
-      /* Short free-text fields are numbers like a dwelling number. */
-      if (field->max_length > 0 && field->max_length < 60)
-        return "12";
-      return "Master in computer science at the University of St. Gallen";
-    }
-}
-
-/* The stored value of the choice a clerk would pick. */
-static const char *
-picked_choice (const SchField *field, const char *group, guint index)
-{
-  const char *wanted = NULL;
-
-  if (g_str_equal (field->id, "sex"))
-    wanted = g_str_equal (group, "family") && index == 0 ? "1" : "2";
-  else if (g_str_equal (field->id, "marital_status"))
-    wanted = "2";
-  else if (g_str_equal (field->id, "relationship"))
-    wanted = index == 0 ? "spouse" : "child";
-
-  for (guint i = 0; wanted != NULL && i < field->choices->len; i++)
-    {
-      const SchChoice *choice = g_ptr_array_index (field->choices, i);
-
-      if (g_str_equal (choice->value, wanted))
-        return choice->value;
-    }
-
-  return ((const SchChoice *) g_ptr_array_index (field->choices, 0))->value;
-}
-
-/* The dropdown item a clerk would pick, as shown. */
-static char *
-picked_label (const SchField *field, const char *group, guint index)
-{
-  switch (field->kind)
-    {
-    case SCH_FIELD_CHOICE:
-      {
-        const char *value = picked_choice (field, group, index);
-
-        for (guint i = 0; i < field->choices->len; i++)
-          {
-            const SchChoice *choice = g_ptr_array_index (field->choices, i);
-
-            if (g_str_equal (choice->value, value))
-              return g_strdup (sch_text_get (choice->label, NULL));
-          }
-        g_assert_not_reached ();
-      }
-    case SCH_FIELD_COUNTRY:
-    case SCH_FIELD_NATIONALITY:
-      return g_strdup (sch_country_get_name (sch_refdata_lookup_country ("IT"), NULL));
-    case SCH_FIELD_MUNICIPALITY:
-      return g_strdup ("3203 St. Gallen");
-    case SCH_FIELD_TEXT:
-    case SCH_FIELD_DATE:
-    case SCH_FIELD_MULTILINE:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-collect_rows (GtkWidget *widget, GPtrArray *rows)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (SCH_IS_FIELD_ROW (child))
-        g_ptr_array_add (rows, child);
-      else
-        collect_rows (child, rows);
-    }
-}
-
-static GPtrArray *
-editor_rows (GtkWidget *editor)
-{
-  GPtrArray *rows = g_ptr_array_new ();
-
-  collect_rows (editor, rows);
-  return rows;
-}
-
-static SchFieldRow *
-find_row (GtkWidget *editor, const char *group, guint index, const char *field)
-{
-  g_autoptr(GPtrArray) rows = editor_rows (editor);
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      SchFieldRow *row = g_ptr_array_index (rows, i);
-
-      if (g_str_equal (sch_field_row_get_group (row), group) &&
-          sch_field_row_get_index (row) == index &&
-          g_str_equal (sch_field_row_get_field (row)->id, field))
-        return row;
-    }
-
-  return NULL;
-}
-
-static void
-pick (GtkDropDown *dropdown, const char *label)
-{
-  GListModel *model = gtk_drop_down_get_model (dropdown);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_equal (gtk_string_object_get_string (item), label))
-        {
-          gtk_widget_grab_focus (GTK_WIDGET (dropdown));
-          gtk_drop_down_set_selected (dropdown, i);
-          return;
-        }
-    }
-
-  g_error ("No item “%s” in a dropdown", label);
-}
-
-/* Fills one row through its widget, as the clerk would. */
-static void
-fill_row (SchFieldRow *row)
-{
-  const SchField *field = sch_field_row_get_field (row);
-  GtkWidget *input = sch_field_row_get_input (row);
-
-  if (GTK_IS_DROP_DOWN (input))
-    {
-      g_autofree char *label = picked_label (field, sch_field_row_get_group (row),
-                                             sch_field_row_get_index (row));
-
-      pick (GTK_DROP_DOWN (input), label);
-    }
-  else if (GTK_IS_TEXT_VIEW (input))
-    {
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (input));
-
-      gtk_widget_grab_focus (input);
-      gtk_text_buffer_set_text (buffer, "", -1);
-      gtk_text_buffer_insert_at_cursor (buffer, typed_value (field, sch_field_row_get_group (row),
-                                                                sch_field_row_get_index (row)), -1);
-    }
-  else
-    {
-      sch_test_ui_type (input, typed_value (field, sch_field_row_get_group (row),
-                                           sch_field_row_get_index (row)));
-    }
 }
 
 static GtkWidget *
@@ -302,57 +102,12 @@ mark_documents_to_follow (SchStore *store, SchCase *kase, SchAppType *type)
   sch_test_ui_wait (10);
 }
 
-static void
-add_items (GtkWidget *editor, SchAppType *type)
-{
-  GPtrArray *groups = sch_app_type_get_groups (type);
-
-  for (guint i = 0; i < groups->len; i++)
-    {
-      const SchFieldGroup *group = g_ptr_array_index (groups, i);
-      g_autofree char *label = NULL;
-      guint n;
-
-      if (!group->repeatable)
-        continue;
-
-      n = MAX (group->min_items, 2);
-      if (group->max_items > 0)
-        n = MIN (n, group->max_items);
-      label = g_strdup_printf ("Add an entry to “%s”", sch_text_get (group->title, NULL));
-      for (guint j = 0; j < n; j++)
-        {
-          GtkWidget *add = sch_test_ui_find (editor, GTK_TYPE_BUTTON, label);
-
-          g_assert_nonnull (add);
-          g_assert_true (gtk_widget_is_sensitive (add));
-          g_signal_emit_by_name (add, "clicked");
-          sch_test_ui_wait (10);
-        }
-    }
-}
-
 static gboolean
 is_family_type (SchAppType *type)
 {
   const SchFieldGroup *family = sch_app_type_lookup_group (type, "family");
 
   return family != NULL && family->repeatable && family->min_items > 0;
-}
-
-/* The canonical form of what a row shows, to compare across restarts. */
-static char *
-row_normalized (SchFieldRow *row)
-{
-  g_autofree char *value = sch_field_row_dup_value (row);
-  g_autoptr(GError) error = NULL;
-  char *normalized = NULL;
-
-  if (!sch_case_check_field (sch_field_row_get_field (row), value, NULL, &normalized, &error))
-    g_error ("%s.%s holds an invalid value: %s", sch_field_row_get_group (row),
-             sch_field_row_get_field (row)->id, error->message);
-
-  return normalized;
 }
 
 static void
@@ -373,11 +128,11 @@ fill_and_reopen (SchAppType *type)
   mark = find_named (editor, "mark-complete");
   g_assert_false (gtk_widget_is_sensitive (mark));
 
-  add_items (editor, type);
-  rows = editor_rows (editor);
+  sch_test_clerk_add_items (editor, type);
+  rows = sch_test_clerk_rows (editor);
   g_assert_cmpuint (rows->len, >, 5);
   for (guint i = 0; i < rows->len; i++)
-    fill_row (g_ptr_array_index (rows, i));
+    sch_test_clerk_fill_row (g_ptr_array_index (rows, i));
   /* Leave the last field, as the clerk would. */
   gtk_widget_grab_focus (mark);
 
@@ -406,7 +161,7 @@ fill_and_reopen (SchAppType *type)
                            g_strdup_printf ("%s/%u/%s", sch_field_row_get_group (row),
                                             sch_field_row_get_index (row),
                                             sch_field_row_get_field (row)->id),
-                           row_normalized (row));
+                           sch_test_clerk_normalized (row));
     }
   g_clear_pointer (&rows, g_ptr_array_unref);
 
@@ -420,7 +175,7 @@ fill_and_reopen (SchAppType *type)
   kase = sch_store_load_case (store, uuid, &error);
   g_assert_no_error (error);
   window = show_editor (store, kase, type, &editor);
-  rows = editor_rows (editor);
+  rows = sch_test_clerk_rows (editor);
   g_assert_cmpuint (rows->len, ==, g_hash_table_size (expected));
   for (guint i = 0; i < rows->len; i++)
     {
@@ -428,7 +183,7 @@ fill_and_reopen (SchAppType *type)
       g_autofree char *key = g_strdup_printf ("%s/%u/%s", sch_field_row_get_group (row),
                                               sch_field_row_get_index (row),
                                               sch_field_row_get_field (row)->id);
-      g_autofree char *value = row_normalized (row);
+      g_autofree char *value = sch_test_clerk_normalized (row);
 
       g_assert_cmpstr (value, ==, g_hash_table_lookup (expected, key));
       g_assert_null (sch_field_row_get_error (row));
@@ -508,10 +263,10 @@ test_validation_messages (void)
   g_assert_no_error (error);
   window = show_editor (store, kase, type, &editor);
   mark = find_named (editor, "mark-complete");
-  ahv = find_row (editor, "person", 0, "ahv");
-  official_name = find_row (editor, "person", 0, "official_name");
-  first_names = find_row (editor, "person", 0, "first_names");
-  date_of_birth = find_row (editor, "person", 0, "date_of_birth");
+  ahv = sch_test_clerk_find_row (editor, "person", 0, "ahv");
+  official_name = sch_test_clerk_find_row (editor, "person", 0, "official_name");
+  first_names = sch_test_clerk_find_row (editor, "person", 0, "first_names");
+  date_of_birth = sch_test_clerk_find_row (editor, "person", 0, "date_of_birth");
   g_assert_nonnull (ahv);
   g_assert_nonnull (official_name);
   g_assert_nonnull (first_names);
@@ -580,10 +335,10 @@ test_validation_messages (void)
 static void
 fill_all (GtkWidget *editor)
 {
-  g_autoptr(GPtrArray) rows = editor_rows (editor);
+  g_autoptr(GPtrArray) rows = sch_test_clerk_rows (editor);
 
   for (guint i = 0; i < rows->len; i++)
-    fill_row (g_ptr_array_index (rows, i));
+    sch_test_clerk_fill_row (g_ptr_array_index (rows, i));
 }
 
 static void
@@ -600,7 +355,7 @@ test_mark_complete_and_reopen (void)
 
   g_assert_no_error (error);
   window = show_editor (store, kase, type, &editor);
-  add_items (editor, type);
+  sch_test_clerk_add_items (editor, type);
   fill_all (editor);
   mark_documents_to_follow (store, kase, type);
   mark = find_named (editor, "mark-complete");
@@ -609,7 +364,7 @@ test_mark_complete_and_reopen (void)
 
   /* Enter in the last field goes on to "Mark complete". */
   {
-    g_autoptr(GPtrArray) rows = editor_rows (editor);
+    g_autoptr(GPtrArray) rows = sch_test_clerk_rows (editor);
 
     g_signal_emit_by_name (g_ptr_array_index (rows, rows->len - 1), "activate-next");
     g_assert_true (gtk_widget_has_focus (mark));
@@ -620,7 +375,7 @@ test_mark_complete_and_reopen (void)
   g_assert_cmpint (sch_case_get_state (kase), ==, SCH_CASE_STATE_COMPLETE);
   g_assert_true (gtk_widget_get_visible (reopen));
   g_assert_false (gtk_widget_get_visible (mark));
-  official_name = find_row (editor, "person", 0, "official_name");
+  official_name = sch_test_clerk_find_row (editor, "person", 0, "official_name");
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (sch_field_row_get_input (official_name))));
 
   loaded = sch_store_load_case (store, sch_case_get_uuid (kase), &error);
@@ -630,7 +385,7 @@ test_mark_complete_and_reopen (void)
   g_signal_emit_by_name (reopen, "clicked");
   sch_test_ui_wait (10);
   g_assert_cmpint (sch_case_get_state (kase), ==, SCH_CASE_STATE_DRAFT);
-  official_name = find_row (editor, "person", 0, "official_name");
+  official_name = sch_test_clerk_find_row (editor, "person", 0, "official_name");
   g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (sch_field_row_get_input (official_name))));
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -657,15 +412,15 @@ test_stateless (void)
 
   g_assert_no_error (error);
   window = show_editor (store, kase, type, &editor);
-  add_items (editor, type);
+  sch_test_clerk_add_items (editor, type);
   fill_all (editor);
   mark_documents_to_follow (store, kase, type);
 
-  nationality = find_row (editor, "person", 0, "nationality");
+  nationality = sch_test_clerk_find_row (editor, "person", 0, "nationality");
   g_assert_nonnull (nationality);
   input = sch_field_row_get_input (nationality);
   g_assert_true (GTK_IS_DROP_DOWN (input));
-  pick (GTK_DROP_DOWN (input), "Stateless");
+  sch_test_clerk_pick (GTK_DROP_DOWN (input), "Stateless");
   /* Right below "no value chosen". */
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (input)), ==, 1);
   g_assert_null (sch_field_row_get_error (nationality));
@@ -714,13 +469,13 @@ test_remove_item (void)
   g_assert_true (sch_test_ui_activate (editor, "editor.add-item", g_variant_new_string ("")));
   g_assert_true (sch_test_ui_activate (editor, "editor.add-item", g_variant_new_string ("family")));
   g_assert_cmpuint (sch_case_get_n_items (kase, "family"), ==, 2);
-  sch_test_ui_type (sch_field_row_get_input (find_row (editor, "family", 1, "official_name")), "Rossi");
-  g_assert_nonnull (find_row (editor, "family", 1, "official_name"));
+  sch_test_ui_type (sch_field_row_get_input (sch_test_clerk_find_row (editor, "family", 1, "official_name")), "Rossi");
+  g_assert_nonnull (sch_test_clerk_find_row (editor, "family", 1, "official_name"));
 
   g_assert_true (sch_test_ui_activate (editor, "editor.remove-item", g_variant_new ("(su)", "family", 0)));
   g_assert_cmpuint (sch_case_get_n_items (kase, "family"), ==, 1);
   g_assert_cmpstr (sch_case_get_value (kase, "family", 0, "official_name"), ==, "Rossi");
-  g_assert_null (find_row (editor, "family", 1, "official_name"));
+  g_assert_null (sch_test_clerk_find_row (editor, "family", 1, "official_name"));
 
   /* A filled entry asks first; the value stays until the clerk confirms. */
   g_assert_true (sch_test_ui_activate (editor, "editor.remove-item", g_variant_new ("(su)", "family", 0)));
@@ -747,11 +502,11 @@ test_remove_item (void)
    * nothing when the focus is outside a list. */
   g_assert_true (sch_test_ui_activate (editor, "editor.add-item", g_variant_new_string ("family")));
   g_assert_true (sch_test_ui_activate (editor, "editor.add-item", g_variant_new_string ("family")));
-  sch_test_ui_type (sch_field_row_get_input (find_row (editor, "family", 0, "official_name")), "Bianchi");
-  gtk_widget_grab_focus (sch_field_row_get_input (find_row (editor, "person", 0, "official_name")));
+  sch_test_ui_type (sch_field_row_get_input (sch_test_clerk_find_row (editor, "family", 0, "official_name")), "Bianchi");
+  gtk_widget_grab_focus (sch_field_row_get_input (sch_test_clerk_find_row (editor, "person", 0, "official_name")));
   g_assert_true (sch_test_ui_activate (editor, "editor.remove-focused-item", NULL));
   g_assert_cmpuint (sch_case_get_n_items (kase, "family"), ==, 2);
-  gtk_widget_grab_focus (sch_field_row_get_input (find_row (editor, "family", 1, "first_names")));
+  gtk_widget_grab_focus (sch_field_row_get_input (sch_test_clerk_find_row (editor, "family", 1, "first_names")));
   g_assert_true (sch_test_ui_activate (editor, "editor.remove-focused-item", NULL));
   g_assert_cmpuint (sch_case_get_n_items (kase, "family"), ==, 1);
   g_assert_cmpstr (sch_case_get_value (kase, "family", 0, "official_name"), ==, "Bianchi");
@@ -788,7 +543,7 @@ test_save_failure (void)
   g_assert_no_error (error);
   window = show_editor (store, kase, type, &editor);
   bar = find_named (editor, "save-error");
-  official_name = find_row (editor, "person", 0, "official_name");
+  official_name = sch_test_clerk_find_row (editor, "person", 0, "official_name");
   g_assert_false (gtk_info_bar_get_revealed (GTK_INFO_BAR (bar)));
 
   /* Every write of the case fails, as on a full disk. */
@@ -847,7 +602,7 @@ run_autosave_child (const char *dir)
   g_assert_no_error (error);
   show_editor (store, kase, type, &editor);
 
-  sch_test_ui_type (sch_field_row_get_input (find_row (editor, "person", 0, "official_name")),
+  sch_test_ui_type (sch_field_row_get_input (sch_test_clerk_find_row (editor, "person", 0, "official_name")),
                     "Zuberbühler");
   printf ("%s\n", sch_case_get_uuid (kase));
   fflush (stdout);

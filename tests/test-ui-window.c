@@ -15,6 +15,7 @@
 #include "sch-preferences-window.h"
 #include "sch-type-chooser.h"
 #include "sch-window.h"
+#include "sch-test-clerk.h"
 #include "sch-test-ui.h"
 
 static SchApplication *app;
@@ -993,6 +994,125 @@ start_app (const char *db, const char *app_id)
   sch_test_ui_wait (300);
 }
 
+/* What the form shows, field by field ("group/index/field" to the value in
+ * its canonical form). */
+static GHashTable *
+shown_values (GtkWidget *root)
+{
+  GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) rows = sch_test_clerk_rows (root);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      SchFieldRow *row = g_ptr_array_index (rows, i);
+
+      g_hash_table_insert (values,
+                           g_strdup_printf ("%s/%u/%s", sch_field_row_get_group (row),
+                                            sch_field_row_get_index (row),
+                                            sch_field_row_get_field (row)->id),
+                           sch_test_clerk_normalized (row));
+    }
+
+  return values;
+}
+
+static void
+assert_same_values (GHashTable *expected, GHashTable *shown)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_assert_cmpuint (g_hash_table_size (shown), ==, g_hash_table_size (expected));
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_test_message ("%s", (const char *) key);
+      g_assert_cmpstr (g_hash_table_lookup (shown, key), ==, value);
+    }
+}
+
+/* A case of every type filed here, each made with New case and the type
+ * chooser and filled through the editor's widgets; the app quits and starts
+ * again from the file and every case shows what was typed. */
+static void
+test_every_type (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "every-type.db", NULL);
+  g_autoptr(GHashTable) cases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_hash_table_unref);
+  g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *all;
+  GHashTableIter iter;
+  gpointer uuid, expected;
+
+  g_clear_object (&app);
+  start_app (db, APP_ID ".EveryTypeTest");
+  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (SCH_IS_WINDOW (window));
+
+  all = sch_catalog_get_types (catalog ());
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(SchAppType) type = g_list_model_get_item (all, i);
+
+      if (sch_app_type_get_filing (type) == SCH_FILING_HERE)
+        g_ptr_array_add (types, g_steal_pointer (&type));
+    }
+  g_assert_cmpuint (types->len, >=, 8);
+
+  for (guint i = 0; i < types->len; i++)
+    {
+      SchAppType *type = g_ptr_array_index (types, i);
+      GtkWidget *form = GTK_WIDGET (editor ());
+      g_autoptr(GPtrArray) rows = NULL;
+      SchCase *kase;
+
+      g_test_message ("Type %s", sch_app_type_get_code (type));
+      choose_type (open_chooser (), type);
+      kase = sch_case_editor_get_case (editor ());
+      g_assert_nonnull (kase);
+      g_assert_cmpstr (sch_case_get_type_code (kase), ==, sch_app_type_get_code (type));
+
+      sch_test_clerk_add_items (form, type);
+      rows = sch_test_clerk_rows (form);
+      g_assert_cmpuint (rows->len, >, 5);
+      for (guint j = 0; j < rows->len; j++)
+        sch_test_clerk_fill_row (g_ptr_array_index (rows, j));
+
+      /* No save button: the autosave has it within a second. */
+      sch_test_ui_wait (1100);
+      g_assert_false (sch_case_is_dirty (kase));
+      g_hash_table_insert (cases, g_strdup (sch_case_get_uuid (kase)), shown_values (form));
+    }
+  g_assert_cmpuint (count_cases (), ==, types->len);
+
+  g_assert_true (sch_test_ui_activate (window, "app.quit", NULL));
+  sch_test_ui_wait (100);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  g_clear_object (&app);
+  start_app (db, APP_ID ".EveryTypeReopened");
+  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_cmpuint (count_cases (), ==, types->len);
+  g_hash_table_iter_init (&iter, cases);
+  while (g_hash_table_iter_next (&iter, &uuid, &expected))
+    {
+      g_autoptr(GHashTable) shown = NULL;
+
+      sch_window_open_case (SCH_WINDOW (window), uuid);
+      sch_test_ui_wait (100);
+      g_assert_cmpstr (sch_case_get_uuid (sch_case_editor_get_case (editor ())), ==, uuid);
+      shown = shown_values (GTK_WIDGET (editor ()));
+      assert_same_values (expected, shown);
+    }
+  g_free (sch_test_ui_save_screenshot (window, "main-window-every-type"));
+
+  g_assert_true (sch_test_ui_activate (window, "app.quit", NULL));
+  sch_test_ui_wait (100);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  window = NULL;
+}
+
 /* A database that cannot be opened is reported and left alone; the only way
  * on is to quit. */
 static void
@@ -1116,6 +1236,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-window/folded", test_folded);
   g_test_add_func ("/ui-window/close", test_close);
   g_test_add_func ("/ui-window/relaunch", test_relaunch);
+  g_test_add_func ("/ui-window/every-type", test_every_type);
 
   status = g_test_run ();
 

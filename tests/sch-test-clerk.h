@@ -1,0 +1,29 @@
+/* What a clerk types into a case editor: shared by the UI tests. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sch-app-type.h"
+#include "sch-field-row.h"
+
+G_BEGIN_DECLS
+
+/* Every field row below @editor, in form order (free with g_ptr_array_unref). */
+GPtrArray   *sch_test_clerk_rows       (GtkWidget   *editor);
+/* The row of @field in item @index of @group; NULL if none. */
+SchFieldRow *sch_test_clerk_find_row   (GtkWidget   *editor,
+                                        const char  *group,
+                                        guint        index,
+                                        const char  *field);
+/* Selects the item shown as @label; fails the test if there is none. */
+void         sch_test_clerk_pick       (GtkDropDown *dropdown,
+                                        const char  *label);
+/* Fills one row through its widget with a valid value, as a clerk would. */
+void         sch_test_clerk_fill_row   (SchFieldRow *row);
+/* Adds two entries (or the minimum) to each repeatable group of @type. */
+void         sch_test_clerk_add_items  (GtkWidget   *editor,
+                                        SchAppType  *type);
+/* The canonical form of what @row shows, to compare across restarts. */
+char        *sch_test_clerk_normalized (SchFieldRow *row);
+
+G_END_DECLS

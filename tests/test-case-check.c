@@ -315,8 +315,9 @@ sent_nationality (SchCase *kase)
   return json_object_ref (json_object_get_object_member (person, "nationality"));
 }
 
-/* eCH-0011's alliance name and the permit's first day reach the office in
- * their eCH places, not among the other fields. */
+/* eCH-0011's alliance name, the name on the foreign passport and the
+ * permit's first day reach the office in their eCH places, not among the
+ * other fields. */
 static void
 test_ech_fields (void)
 {
@@ -324,7 +325,7 @@ test_ech_fields (void)
   SchAppType *type = NULL;
   g_autoptr(SchCase) kase = NULL;
   g_autoptr(JsonNode) root = NULL;
-  JsonObject *object;
+  JsonObject *object, *passport_name;
 
   for (guint i = 0; i < types->len && type == NULL; i++)
     if (sch_app_type_lookup_group (g_ptr_array_index (types, i), "permit") != NULL)
@@ -334,11 +335,18 @@ test_ech_fields (void)
   g_assert_nonnull (sch_app_type_lookup_field (type, "person", "alliance_name"));
   g_assert_nonnull (sch_app_type_lookup_field (type, "permit", "valid_from"));
   sch_case_set_value (kase, "person", 0, "alliance_name", "Keller");
+  sch_case_set_value (kase, "person", 0, "passport_official_name", "Mueller");
+  sch_case_set_value (kase, "person", 0, "passport_first_names", "Juergen");
   sch_case_set_value (kase, "permit", 0, "valid_from", "2024-07-01");
   root = sent_body (kase);
   object = json_node_get_object (root);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "person"),
                                                   "allianceName"), ==, "Keller");
+  passport_name = json_object_get_object_member (json_object_get_object_member (object, "person"),
+                                                 "nameOnForeignPassport");
+  g_assert_nonnull (passport_name);
+  g_assert_cmpstr (json_object_get_string_member (passport_name, "name"), ==, "Mueller");
+  g_assert_cmpstr (json_object_get_string_member (passport_name, "firstName"), ==, "Juergen");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "residencePermit"),
                                                   "residencePermitValidFrom"), ==, "2024-07-01");
 }

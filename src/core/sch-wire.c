@@ -31,6 +31,8 @@ static const FieldPlace places[] = {
   { "person", "call_name", "/person/callName", KIND_STRING },
   { "person", "original_name", "/person/originalName", KIND_STRING },
   { "person", "alliance_name", "/person/allianceName", KIND_STRING },
+  { "person", "passport_official_name", "/person/nameOnForeignPassport/name", KIND_STRING },
+  { "person", "passport_first_names", "/person/nameOnForeignPassport/firstName", KIND_STRING },
   { "person", "date_of_birth", "/person/dateOfBirth", KIND_STRING },
   { "person", "sex", "/person/sex", KIND_STRING },
   { "person", "marital_status", "/person/maritalStatus", KIND_STRING },

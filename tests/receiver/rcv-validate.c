@@ -320,6 +320,20 @@ check_passport (JsonObject *person,
   check_date (passport, own, "validTill", FALSE, FALSE, errors);
 }
 
+/* eCH-0011 nameOnForeignPassport: the name as the foreign passport spells it. */
+static void
+check_name_on_passport (JsonObject *person,
+                        JsonArray  *errors)
+{
+  const char *own = "/person/nameOnForeignPassport";
+  JsonObject *name = get_object (person, "/person", "nameOnForeignPassport", FALSE, errors);
+
+  if (name == NULL)
+    return;
+  get_string (name, own, "name", FALSE, 100, errors);
+  get_string (name, own, "firstName", FALSE, 100, errors);
+}
+
 /* Members shared by the applicant and family members (eCH-0011/0044). */
 static void
 check_person_core (JsonObject *person,
@@ -351,6 +365,7 @@ check_person (JsonObject *root,
   get_string (person, "/person", "callName", FALSE, 100, errors);
   get_string (person, "/person", "originalName", FALSE, 100, errors);
   get_string (person, "/person", "allianceName", FALSE, 100, errors);
+  check_name_on_passport (person, errors);
   check_code (person, "/person", "maritalStatus", FALSE, marital, errors);
   check_nationality (person, "/person", TRUE, errors);
 

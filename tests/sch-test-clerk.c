@@ -237,9 +237,9 @@ sch_test_clerk_add_items (GtkWidget *editor, SchAppType *type)
     }
 }
 
-/* The canonical form of what a row shows, to compare across restarts. */
-char *
-sch_test_clerk_normalized (SchFieldRow *row)
+/* The canonical form of what @row shows, to compare across restarts. */
+static char *
+normalized_value (SchFieldRow *row)
 {
   g_autofree char *value = sch_field_row_dup_value (row);
   g_autoptr(GError) error = NULL;
@@ -250,4 +250,40 @@ sch_test_clerk_normalized (SchFieldRow *row)
              sch_field_row_get_field (row)->id, error->message);
 
   return normalized;
+}
+
+GHashTable *
+sch_test_clerk_values (GtkWidget *root)
+{
+  GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) rows = sch_test_clerk_rows (root);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      SchFieldRow *row = g_ptr_array_index (rows, i);
+
+      g_hash_table_insert (values,
+                           g_strdup_printf ("%s/%u/%s", sch_field_row_get_group (row),
+                                            sch_field_row_get_index (row),
+                                            sch_field_row_get_field (row)->id),
+                           normalized_value (row));
+    }
+
+  return values;
+}
+
+void
+sch_test_clerk_assert_values (GtkWidget *root, GHashTable *expected)
+{
+  g_autoptr(GHashTable) shown = sch_test_clerk_values (root);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_assert_cmpuint (g_hash_table_size (shown), ==, g_hash_table_size (expected));
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_test_message ("%s", (const char *) key);
+      g_assert_cmpstr (g_hash_table_lookup (shown, key), ==, value);
+    }
 }

@@ -23,7 +23,11 @@ void         sch_test_clerk_fill_row   (SchFieldRow *row);
 /* Adds two entries (or the minimum) to each repeatable group of @type. */
 void         sch_test_clerk_add_items  (GtkWidget   *editor,
                                         SchAppType  *type);
-/* The canonical form of what @row shows, to compare across restarts. */
-char        *sch_test_clerk_normalized (SchFieldRow *row);
+/* What the form below @root shows, field by field: "group/index/field" to
+ * the value in its canonical form. */
+GHashTable  *sch_test_clerk_values        (GtkWidget   *root);
+/* Fails the test unless the form below @root shows exactly @expected. */
+void         sch_test_clerk_assert_values (GtkWidget   *root,
+                                           GHashTable  *expected);
 
 G_END_DECLS

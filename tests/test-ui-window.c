@@ -994,43 +994,6 @@ start_app (const char *db, const char *app_id)
   sch_test_ui_wait (300);
 }
 
-/* What the form shows, field by field ("group/index/field" to the value in
- * its canonical form). */
-static GHashTable *
-shown_values (GtkWidget *root)
-{
-  GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GPtrArray) rows = sch_test_clerk_rows (root);
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      SchFieldRow *row = g_ptr_array_index (rows, i);
-
-      g_hash_table_insert (values,
-                           g_strdup_printf ("%s/%u/%s", sch_field_row_get_group (row),
-                                            sch_field_row_get_index (row),
-                                            sch_field_row_get_field (row)->id),
-                           sch_test_clerk_normalized (row));
-    }
-
-  return values;
-}
-
-static void
-assert_same_values (GHashTable *expected, GHashTable *shown)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_assert_cmpuint (g_hash_table_size (shown), ==, g_hash_table_size (expected));
-  g_hash_table_iter_init (&iter, expected);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      g_test_message ("%s", (const char *) key);
-      g_assert_cmpstr (g_hash_table_lookup (shown, key), ==, value);
-    }
-}
-
 /* A case of every type filed here, each made with New case and the type
  * chooser and filled through the editor's widgets; the app quits and starts
  * again from the file and every case shows what was typed. */
@@ -1082,7 +1045,7 @@ test_every_type (void)
       /* No save button: the autosave has it within a second. */
       sch_test_ui_wait (1100);
       g_assert_false (sch_case_is_dirty (kase));
-      g_hash_table_insert (cases, g_strdup (sch_case_get_uuid (kase)), shown_values (form));
+      g_hash_table_insert (cases, g_strdup (sch_case_get_uuid (kase)), sch_test_clerk_values (form));
     }
   g_assert_cmpuint (count_cases (), ==, types->len);
 
@@ -1097,13 +1060,10 @@ test_every_type (void)
   g_hash_table_iter_init (&iter, cases);
   while (g_hash_table_iter_next (&iter, &uuid, &expected))
     {
-      g_autoptr(GHashTable) shown = NULL;
-
       sch_window_open_case (SCH_WINDOW (window), uuid);
       sch_test_ui_wait (100);
       g_assert_cmpstr (sch_case_get_uuid (sch_case_editor_get_case (editor ())), ==, uuid);
-      shown = shown_values (GTK_WIDGET (editor ()));
-      assert_same_values (expected, shown);
+      sch_test_clerk_assert_values (GTK_WIDGET (editor ()), expected);
     }
   g_free (sch_test_ui_save_screenshot (window, "main-window-every-type"));
 

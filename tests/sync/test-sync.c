@@ -617,6 +617,87 @@ test_rejected_case (Fixture       *fixture,
   g_assert_cmpuint (field_errors->len, ==, 0);
 }
 
+/* The header bar reads the number of queued cases on every progress
+ * signal, several per uploaded chunk, on the UI's thread. */
+typedef struct {
+  SchSyncEngine *engine;
+  guint          reads;
+  guint          counts;  /* queries counting the queued cases */
+} QueuedReads;
+
+static int
+trace_count_queries (unsigned int  type,
+                     void         *data,
+                     void         *stmt,
+                     void         *sql)
+{
+  QueuedReads *reads = data;
+
+  if (strstr (sqlite3_sql (stmt), "count(DISTINCT case_uuid)") != NULL)
+    reads->counts++;
+  return 0;
+}
+
+static void
+read_queued (QueuedReads *reads)
+{
+  sch_sync_engine_get_queued (reads->engine);
+  reads->reads++;
+}
+
+static gboolean
+all_submitted (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr(GHashTable) cases = NULL;
+
+  if (sch_sync_engine_get_queued (fixture->engine) > 0 || sch_sync_engine_get_busy (fixture->engine))
+    return FALSE;
+  cases = sync_admin_cases (fixture->receiver);
+  return g_hash_table_size (cases) == 3;
+}
+
+/* Reading the number costs no query: the outbox is counted again when
+ * cases are queued or leave the queue, never per chunk or per call. */
+static void
+test_queued_count_cached (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  QueuedReads reads = { fixture->engine, 0, 0 };
+  sqlite3 *db = sch_store_get_db (fixture->store);
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (cases, sync_test_make_case (fixture->store, "Rossi"));
+  g_signal_connect_swapped (fixture->engine, "notify", G_CALLBACK (read_queued), &reads);
+  g_signal_connect_swapped (fixture->engine, "progress", G_CALLBACK (read_queued), &reads);
+  sqlite3_trace_v2 (db, SQLITE_TRACE_STMT, trace_count_queries, &reads);
+
+  /* Right when queued, before anything is sent. */
+  for (guint i = 0; i < cases->len; i++)
+    {
+      g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 2, 1024 * 1024, 20 + i);
+
+      sync_test_queue (fixture->store, cases->pdata[i], manifest);
+      g_assert_cmpuint (sch_sync_engine_get_queued (fixture->engine), ==, i + 1);
+    }
+
+  sch_sync_engine_start (fixture->engine);
+  g_assert_true (sync_test_wait (all_submitted, fixture, 60000));
+  for (guint i = 0; i < cases->len; i++)
+    g_assert_cmpint (sync_test_case_state (fixture->store, sch_case_get_uuid (cases->pdata[i])), ==,
+                     SCH_CASE_STATE_SUBMITTED);
+  sqlite3_trace_v2 (db, 0, NULL, NULL);
+  g_signal_handlers_disconnect_by_data (fixture->engine, &reads);
+
+  /* 6 MB in 256 KiB reads: dozens of progress signals, each read. */
+  g_test_message ("%u reads of the queued count, %u counting queries", reads.reads, reads.counts);
+  g_assert_cmpuint (reads.reads, >=, 30);
+  /* Once per queued case, once per submitted case, and a few when the
+   * engine starts or runs out of work. */
+  g_assert_cmpuint (reads.counts, <=, 2 * cases->len + 4);
+}
+
 static void
 test_offline (Fixture       *fixture,
               gconstpointer  data)
@@ -1230,6 +1311,8 @@ main (int   argc,
   g_test_add ("/sync/wrong-ca", Fixture, NULL, fixture_set_up, test_wrong_ca, fixture_tear_down);
   g_test_add ("/sync/bad-token", Fixture, NULL, fixture_set_up, test_bad_token, fixture_tear_down);
   g_test_add ("/sync/rejected-case", Fixture, NULL, fixture_set_up, test_rejected_case, fixture_tear_down);
+  g_test_add ("/sync/queued-count-cached", Fixture, NULL, fixture_set_up, test_queued_count_cached,
+              fixture_tear_down);
   g_test_add ("/sync/offline", Fixture, NULL, fixture_set_up, test_offline, fixture_tear_down);
   g_test_add ("/sync/server-unavailable", Fixture, unavailable_args, fixture_set_up,
               test_server_unavailable, fixture_tear_down);

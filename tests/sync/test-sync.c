@@ -826,6 +826,61 @@ test_server_unavailable (Fixture       *fixture,
                    SCH_CASE_STATE_QUEUED);
 }
 
+/* The receiver reads uploads at about 256 KiB/s (--slow-body), as a
+ * migration office behind a slow line or a busy disk would: each document
+ * takes seconds to go. It still goes once, whole and with its digest, and
+ * the client reports no error. */
+#define SLOW_DOCUMENT_BYTES (640 * 1024)
+#define SLOW_BYTES_PER_SECOND (256 * 1024)
+
+/* When the receiver got the one request to @path (µs since it started). */
+static gint64
+only_request_at (SyncReceiver *receiver,
+                 const char   *path)
+{
+  g_autoptr(GArray) times = request_times (receiver, path);
+
+  if (times->len != 1)
+    g_error ("%s was sent %u times, not once", path, times->len);
+  return g_array_index (times, gint64, 0);
+}
+
+static void
+test_slow_body (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 2, SLOW_DOCUMENT_BYTES, 31);
+  const char *uuid = sch_case_get_uuid (kase);
+  g_autofree char *submit = g_strdup_printf ("/v1/cases/%s/submit", uuid);
+  gint64 at[3];
+
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+
+  assert_receiver_has (fixture, kase, manifest);
+  g_assert_null (sch_sync_engine_get_last_error (fixture->engine));
+  g_assert_cmpuint (sch_sync_engine_get_bytes_sent (fixture->engine), ==, 2 * SLOW_DOCUMENT_BYTES);
+
+  /* None was cut short and sent again, and each really took its time: the
+   * next call came only after it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      SchManifestEntry *entry = manifest->pdata[i];
+      g_autofree char *path = g_strdup_printf ("/v1/cases/%s/documents/%s", uuid, entry->uuid);
+
+      at[i] = only_request_at (fixture->receiver, path);
+    }
+  at[2] = only_request_at (fixture->receiver, submit);
+  for (guint i = 1; i < 3; i++)
+    {
+      g_test_message ("Upload %u took %" G_GINT64_FORMAT " ms", i, (at[i] - at[i - 1]) / 1000);
+      g_assert_cmpint (at[i] - at[i - 1], >=,
+                       (gint64) SLOW_DOCUMENT_BYTES * G_USEC_PER_SEC * 8 / 10 / SLOW_BYTES_PER_SECOND);
+    }
+}
+
 /* Client certificates */
 
 static gboolean
@@ -1286,6 +1341,7 @@ main (int   argc,
   g_autofree char *client_ca_arg = NULL;
   const char *unavailable_args[] = { "--fail-rate=1", "--fail-status=503", "--retry-after=2", NULL };
   const char *small_documents_args[] = { "--max-document-bytes=5000", NULL };
+  const char *slow_body_args[] = { "--slow-body", NULL };
   const char *client_ca_args[] = { NULL, NULL };
   int result;
 
@@ -1316,6 +1372,8 @@ main (int   argc,
   g_test_add ("/sync/offline", Fixture, NULL, fixture_set_up, test_offline, fixture_tear_down);
   g_test_add ("/sync/server-unavailable", Fixture, unavailable_args, fixture_set_up,
               test_server_unavailable, fixture_tear_down);
+  g_test_add ("/sync/slow-body", Fixture, slow_body_args, fixture_set_up, test_slow_body,
+              fixture_tear_down);
   g_test_add ("/sync/client-certificate", Fixture, client_ca_args, fixture_set_up,
               test_client_certificate, fixture_tear_down);
   g_test_add ("/sync/idempotency-conflict", Fixture, NULL, fixture_set_up, test_idempotency_conflict,

@@ -8,9 +8,12 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "sch-case-editor.h"
 #include "sch-case-history.h"
+#include "sch-case-row.h"
 #include "sch-catalog.h"
 #include "sch-credentials.h"
+#include "sch-field-row.h"
 #include "sch-outbox.h"
 #include "sch-preferences-window.h"
 #include "sch-store-pages.h"
@@ -284,6 +287,22 @@ scroll_to_end (GtkWidget *widget)
   sch_test_ui_wait (100);
 }
 
+/* Scrolls the page that holds @widget until @widget is near its top. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content;
+  graphene_point_t point;
+
+  g_assert_nonnull (scrolled);
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  g_assert_true (gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                            point.y - 120);
+  sch_test_ui_wait (100);
+}
+
 static SchSyncIndicator *
 find_indicator (Fixture *fixture)
 {
@@ -357,6 +376,109 @@ test_queue_and_follow (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < 300 && receiver_document_count (fixture, kase) < 2; i++)
     sch_test_ui_wait (100);
   g_assert_cmpuint (receiver_document_count (fixture, kase), ==, 2);
+}
+
+/* The form's row of @field in @group, or NULL. */
+static SchFieldRow *
+find_field_row (GtkWidget *root, const char *group, guint index, const char *field)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      SchFieldRow *row;
+
+      if (SCH_IS_FIELD_ROW (child))
+        {
+          row = SCH_FIELD_ROW (child);
+          if (g_str_equal (sch_field_row_get_group (row), group) &&
+              sch_field_row_get_index (row) == index &&
+              g_str_equal (sch_field_row_get_field (row)->id, field))
+            return row;
+          continue;
+        }
+      row = find_field_row (child, group, index, field);
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+/* A shown label reading @text inside a widget of @ancestor_type, or NULL. */
+static GtkWidget *
+find_label_in (GtkWidget *root, GType ancestor_type, const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          g_str_equal (gtk_label_get_label (GTK_LABEL (child)), text) &&
+          gtk_widget_get_ancestor (child, ancestor_type) != NULL)
+        return child;
+      found = find_label_in (child, ancestor_type, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The office refuses the case with a field error (422): the case needs
+ * attention, and its editor shows the office's words under the field the
+ * office named, also when the clerk opens the case again later. */
+static void
+test_refused_field_marked (Fixture *fixture, gconstpointer data)
+{
+  static const char detail[] = "The AHV number is not known to the migration office.";
+  g_autoptr(SchCase) kase = make_signed_case (fixture, "Gerber");
+  g_autoptr(SchCase) other = make_signed_case (fixture, "Huber");
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"pointer\": \"/person/vn\", \"detail\": \"%s\"}", detail);
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  SchFieldRow *ahv;
+  SchFieldRow *name;
+  GtkWidget *badge;
+  guint status = 0;
+
+  answer = sync_admin_call (fixture->receiver, "POST", "/admin/reject-next", body, &status);
+  g_assert_cmpuint (status, ==, 204);
+
+  sch_window_open_case (fixture->window, sch_case_get_uuid (kase));
+  sch_test_ui_wait (100);
+  g_assert_true (sch_test_ui_activate (window, "win.queue-case", NULL));
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_NEEDS_ATTENTION);
+  {
+    g_autoptr(GHashTable) cases = sync_admin_cases (fixture->receiver);
+
+    /* Refused: nothing was created at the office. */
+    g_assert_cmpuint (g_hash_table_size (cases), ==, 0);
+  }
+
+  /* The clerk looks at another case, then comes back to the refused one. */
+  sch_window_open_case (fixture->window, sch_case_get_uuid (other));
+  sch_test_ui_wait (100);
+  g_assert_null (find_label_in (window, SCH_TYPE_CASE_EDITOR, detail));
+  sch_window_open_case (fixture->window, sch_case_get_uuid (kase));
+  sch_test_ui_wait (200);
+
+  ahv = find_field_row (window, "person", 0, "ahv");
+  g_assert_nonnull (ahv);
+  g_assert_cmpstr (sch_field_row_get_error (ahv), ==, detail);
+  /* Shown under that field, and only there. */
+  g_assert_nonnull (find_label_in (GTK_WIDGET (ahv), SCH_TYPE_FIELD_ROW, detail));
+  name = find_field_row (window, "person", 0, "official_name");
+  g_assert_nonnull (name);
+  g_assert_null (sch_field_row_get_error (name));
+
+  /* "Needs attention" in the editor's badge and in the case list. */
+  badge = find_label_in (window, SCH_TYPE_CASE_EDITOR, _("Needs attention"));
+  g_assert_nonnull (badge);
+  g_assert_true (gtk_widget_has_css_class (badge, "state-needs-attention"));
+  g_assert_nonnull (find_label_in (window, SCH_TYPE_CASE_ROW, _("Needs attention")));
+  scroll_to (GTK_WIDGET (ahv));
+  g_free (sch_test_ui_save_screenshot (window, "sync-refused-field"));
 }
 
 /* A refused token: a banner says what to do, with the way to Preferences;
@@ -574,6 +696,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-sync/preferences", test_preferences);
   g_test_add_func ("/ui-sync/journal-in-words", test_journal_in_words);
   g_test_add ("/ui-sync/queue-and-follow", Fixture, NULL, fixture_set_up, test_queue_and_follow,
+              fixture_tear_down);
+  g_test_add ("/ui-sync/refused-field-marked", Fixture, NULL, fixture_set_up, test_refused_field_marked,
               fixture_tear_down);
   g_test_add ("/ui-sync/token-refused", Fixture, NULL, fixture_set_up, test_token_refused,
               fixture_tear_down);

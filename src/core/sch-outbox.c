@@ -310,6 +310,7 @@ sch_outbox_queue_case (SchStore             *store,
       !sch_sql_commit (store, error))
     goto fail;
 
+  g_signal_emit_by_name (store, "outbox-changed");
   return sch_store_set_state (store, kase, SCH_CASE_STATE_QUEUED, error);
 
 fail:
@@ -374,6 +375,7 @@ sch_outbox_queue_supplement (SchStore   *store,
       return NULL;
     }
 
+  g_signal_emit_by_name (store, "outbox-changed");
   return g_steal_pointer (&supplement);
 }
 
@@ -398,6 +400,7 @@ sch_outbox_retry_case (SchStore  *store,
   sch_sql_bind_text (stmt, 1, sch_case_get_uuid (kase));
   if (!sch_sql_run (store, stmt, error))
     return FALSE;
+  g_signal_emit_by_name (store, "outbox-changed");
 
   if (sch_case_get_state (kase) != SCH_CASE_STATE_NEEDS_ATTENTION)
     return TRUE;

@@ -40,6 +40,7 @@ G_DEFINE_QUARK (sch-store-error-quark, sch_store_error)
 
 enum {
   CASE_CHANGED,
+  OUTBOX_CHANGED,
   N_SIGNALS
 };
 
@@ -196,6 +197,18 @@ sch_store_class_init (SchStoreClass *klass)
                                         0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 1,
                                         G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * SchStore::outbox-changed:
+   *
+   * Calls for the migration office were queued or put back into the queue
+   * (sch-outbox.h); the sync engine counts the queued cases again.
+   */
+  signals[OUTBOX_CHANGED] = g_signal_new ("outbox-changed",
+                                          G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
 }
 
 static void

@@ -55,5 +55,7 @@ struct sqlite3 *sch_store_get_db  (SchStore *self);
 
 /* Emitted after a case was created, saved, changed state or was deleted. */
 /* signal "case-changed" (SchStore *store, const char *uuid) */
+/* Emitted after calls for the migration office were queued or queued again. */
+/* signal "outbox-changed" (SchStore *store) */
 
 G_END_DECLS

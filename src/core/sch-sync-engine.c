@@ -54,7 +54,6 @@ struct _SchSyncEngine
   guint            wake_source;
   guint            poll_source;
   guint            pump_source;
-  guint            queued_source;
 
   guint            queued;
   guint64          bytes_sent;
@@ -65,7 +64,6 @@ struct _SchSyncEngine
 };
 
 #define UPLOAD_READ_BYTES (256 * 1024)
-#define QUEUED_UPDATE_MS 250
 
 G_DEFINE_FINAL_TYPE (SchSyncEngine, sch_sync_engine, G_TYPE_OBJECT)
 G_DEFINE_QUARK (sch-sync-error-quark, sch_sync_error)
@@ -235,6 +233,10 @@ is_fatal_tls (const GError *error)
 
 /* State shown in the header bar */
 
+/* The header bar reads the figure on every progress signal, several times
+ * per uploaded chunk: it is counted (a query) only where the set of queued
+ * cases can change, i.e. when calls are queued and when a case's last call
+ * is done or a call is refused, never per call or per chunk. */
 static void
 update_queued (SchSyncEngine *self)
 {
@@ -249,25 +251,6 @@ update_queued (SchSyncEngine *self)
 
   self->queued = queued;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUED]);
-}
-
-static gboolean
-queued_update_cb (gpointer user_data)
-{
-  SchSyncEngine *self = user_data;
-
-  self->queued_source = 0;
-  update_queued (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Counting after each of thousands of calls in a run would cost more than
- * the calls; the header bar needs the figure a few times a second. */
-static void
-schedule_queued_update (SchSyncEngine *self)
-{
-  if (self->queued_source == 0)
-    self->queued_source = g_timeout_add (QUEUED_UPDATE_MS, queued_update_cb, self);
 }
 
 static void
@@ -522,6 +505,7 @@ refuse_item (SchSyncEngine    *self,
 
   if (!sch_outbox_mark_failed (self->store, job->item, message, &error))
     g_warning ("Recording a refused call failed: %s", error->message);
+  update_queued (self);
 
   if (problem != NULL && problem->pointers->len > 0 &&
       !sch_outbox_set_field_errors (self->store, job->item->case_uuid, job->item->body, problem, &error))
@@ -713,6 +697,9 @@ call_succeeded (SchSyncEngine *self,
       g_warning ("Recording a finished call failed: %s", error->message);
       return;
     }
+  /* A batch ends with its submit: only then can the case leave the queue. */
+  if (job->item->kind == SCH_OUTBOX_SUBMIT || job->item->kind == SCH_OUTBOX_SUPPLEMENT_SUBMIT)
+    update_queued (self);
 
   switch (job->item->kind)
     {
@@ -848,7 +835,6 @@ job_finish (Job *job)
   g_autofree char *case_uuid = g_strdup (job->item->case_uuid);
 
   g_hash_table_remove (self->jobs, case_uuid);
-  schedule_queued_update (self);
   schedule_pump (self);
   g_object_unref (self);
 }
@@ -1820,7 +1806,6 @@ sch_sync_engine_get_queued (SchSyncEngine *self)
 {
   g_return_val_if_fail (SCH_IS_SYNC_ENGINE (self), 0);
 
-  update_queued (self);
   return self->queued;
 }
 
@@ -1893,6 +1878,9 @@ sch_sync_engine_new (SchStore        *store,
                                                         : g_network_monitor_get_default ());
   self->online = g_network_monitor_get_network_available (self->monitor);
   g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (network_changed), self, 0);
+  g_signal_connect_object (self->store, "outbox-changed", G_CALLBACK (update_queued), self,
+                           G_CONNECT_SWAPPED);
+  update_queued (self);
 
   return self;
 }
@@ -1904,7 +1892,6 @@ sch_sync_engine_dispose (GObject *object)
 
   sch_sync_engine_stop (self);
   drop_session (self);
-  g_clear_handle_id (&self->queued_source, g_source_remove);
 
   G_OBJECT_CLASS (sch_sync_engine_parent_class)->dispose (object);
 }

@@ -37,7 +37,8 @@ G_DECLARE_FINAL_TYPE (SchSyncEngine, sch_sync_engine, SCH, SYNC_ENGINE, GObject)
  *   backoff-base-ms, backoff-cap-ms   retry delays (default 2 s, 15 min)
  *   lease-seconds        how long a call is reserved for this client (default 600)
  *   online               the network monitor's view (read-only)
- *   queued               cases with calls still to make (read-only)
+ *   queued               cases with calls still to make (read-only; counted when calls are
+ *                        queued or a case leaves the queue, so reading it costs nothing)
  *   bytes-sent, bytes-total   document bytes of the current run (read-only)
  *   last-success         real time (µs) of the last successful (2xx) answer, 0 if none (read-only)
  *   last-error           a GError (SCH_SYNC_ERROR) with a translated message saying what to do,

@@ -27,8 +27,9 @@ static const char schema[] =
   "PRAGMA foreign_keys=ON;"
   "CREATE TABLE IF NOT EXISTS cases ("
   "  uuid TEXT PRIMARY KEY, reference TEXT NOT NULL UNIQUE,"
-  "  workstation TEXT NOT NULL, body BLOB NOT NULL, body_sha256 TEXT NOT NULL,"
-  "  answer TEXT NOT NULL, status TEXT NOT NULL, requested TEXT NOT NULL DEFAULT '[]',"
+  "  office TEXT NOT NULL, workstation TEXT NOT NULL,"
+  "  body BLOB NOT NULL, body_sha256 TEXT NOT NULL, answer TEXT NOT NULL,"
+  "  status TEXT NOT NULL, requested TEXT NOT NULL DEFAULT '[]',"
   "  created_at TEXT NOT NULL, submitted_at TEXT,"
   "  replays INTEGER NOT NULL DEFAULT 0);"
   "CREATE TABLE IF NOT EXISTS supplements ("
@@ -162,19 +163,21 @@ rollback (RcvStore  *self,
   return result;
 }
 
-/* Data folders of receivers before the replay count: the column is added. */
+/* Data folders of older receivers: a missing column is added. */
 static gboolean
-add_replays_column (RcvStore  *self,
-                    GError   **error)
+add_column (RcvStore    *self,
+            const char  *probe,
+            const char  *alter,
+            GError     **error)
 {
-  sqlite3_stmt *probe = NULL;
+  sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT replays FROM cases", -1, &probe, NULL) == SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, probe, -1, &stmt, NULL) == SQLITE_OK)
     {
-      sqlite3_finalize (probe);
+      sqlite3_finalize (stmt);
       return TRUE;
     }
-  return exec_sql (self, "ALTER TABLE cases ADD COLUMN replays INTEGER NOT NULL DEFAULT 0", error);
+  return exec_sql (self, alter, error);
 }
 
 RcvStore *
@@ -200,7 +203,12 @@ rcv_store_open (const char  *dir,
       return NULL;
     }
   sqlite3_busy_timeout (self->db, 5000);
-  if (!exec_sql (self, schema, error) || !add_replays_column (self, error))
+  /* Cases from before offices belong to none: no token sees them. */
+  if (!exec_sql (self, schema, error)
+      || !add_column (self, "SELECT replays FROM cases",
+                      "ALTER TABLE cases ADD COLUMN replays INTEGER NOT NULL DEFAULT 0", error)
+      || !add_column (self, "SELECT office FROM cases",
+                      "ALTER TABLE cases ADD COLUMN office TEXT NOT NULL DEFAULT ''", error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -376,6 +384,7 @@ next_reference_number (RcvStore  *self,
 RcvResult
 rcv_store_create_case (RcvStore    *self,
                        const char  *uuid,
+                       const char  *office,
                        const char  *workstation,
                        const char  *canton,
                        GBytes      *body,
@@ -396,8 +405,12 @@ rcv_store_create_case (RcvStore    *self,
   if (!begin (self, error))
     return RCV_ERROR;
 
-  result = check_replay (self, "SELECT body_sha256, answer FROM cases WHERE uuid = ?",
-                         uuid, NULL, body_sha, answer, error);
+  /* The key of another office's case conflicts whatever the body: that
+   * case's answer is never given out. */
+  result = check_replay (self,
+                         "SELECT CASE WHEN office = ?2 THEN body_sha256 END, answer "
+                         "FROM cases WHERE uuid = ?1",
+                         uuid, office, body_sha, answer, error);
   if (result == RCV_REPLAYED)
     return count_replay (self, uuid, answer, error);
   if (result != RCV_OK)
@@ -424,18 +437,19 @@ rcv_store_create_case (RcvStore    *self,
   text = builder_to_string (builder);
 
   stmt = prepare (self,
-                  "INSERT INTO cases (uuid, reference, workstation, body, body_sha256, answer,"
-                  " status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'created', ?)", error);
+                  "INSERT INTO cases (uuid, reference, office, workstation, body, body_sha256,"
+                  " answer, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'created', ?)", error);
   if (stmt == NULL)
     return rollback (self, RCV_ERROR);
   bind_text (stmt, 1, uuid);
   bind_text (stmt, 2, reference);
-  bind_text (stmt, 3, workstation);
-  sqlite3_bind_blob (stmt, 4, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+  bind_text (stmt, 3, office);
+  bind_text (stmt, 4, workstation);
+  sqlite3_bind_blob (stmt, 5, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                      SQLITE_TRANSIENT);
-  bind_text (stmt, 5, body_sha);
-  bind_text (stmt, 6, text);
-  bind_text (stmt, 7, at);
+  bind_text (stmt, 6, body_sha);
+  bind_text (stmt, 7, text);
+  bind_text (stmt, 8, at);
   if (!step_done (self, stmt, error)
       || !insert_documents (self, uuid, NULL, manifest, error)
       || !add_history (self, uuid, "created", NULL, "[]", at, error)
@@ -444,6 +458,30 @@ rcv_store_create_case (RcvStore    *self,
 
   *answer = g_steal_pointer (&text);
   return RCV_CREATED;
+}
+
+RcvResult
+rcv_store_get_case_office (RcvStore    *self,
+                           const char  *uuid,
+                           char       **office,
+                           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT office FROM cases WHERE uuid = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return RCV_ERROR;
+  bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return RCV_UNKNOWN_CASE;
+  if (rc != SQLITE_ROW)
+    {
+      sql_error (self, error);
+      return RCV_ERROR;
+    }
+  *office = g_strdup (column_text (stmt, 0));
+  return RCV_OK;
 }
 
 /* Reads the status of a case; RCV_UNKNOWN_CASE if there is none. */
@@ -1040,6 +1078,7 @@ last_sequence (RcvStore  *self,
 
 RcvResult
 rcv_store_get_changes (RcvStore    *self,
+                       const char  *office,
                        const char  *since,
                        guint        limit,
                        JsonNode   **answer,
@@ -1066,11 +1105,12 @@ rcv_store_get_changes (RcvStore    *self,
   stmt = prepare (self,
                   "SELECT h.seq, h.case_uuid, c.reference, h.status, h.at, h.note, h.requested "
                   "FROM history h JOIN cases c ON c.uuid = h.case_uuid "
-                  "WHERE h.seq > ? ORDER BY h.seq LIMIT ?", error);
+                  "WHERE h.seq > ? AND c.office = ? ORDER BY h.seq LIMIT ?", error);
   if (stmt == NULL)
     return RCV_ERROR;
   sqlite3_bind_int64 (stmt, 1, (gint64) from);
-  sqlite3_bind_int64 (stmt, 2, (gint64) limit + 1);
+  bind_text (stmt, 2, office);
+  sqlite3_bind_int64 (stmt, 3, (gint64) limit + 1);
 
   cursor = g_strdup_printf ("%" G_GUINT64_FORMAT, from);
   json_builder_begin_object (builder);

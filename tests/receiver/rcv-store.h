@@ -64,10 +64,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RcvStore, rcv_store_free)
 
 const char  *rcv_store_get_documents_dir (RcvStore   *self);
 
-/* @manifest is the request's "documents" array, already validated.
- * @answer receives the JSON text of the answer (also for replays). */
+/* A case belongs to the @office of the token that created it; its key
+ * conflicts for every other office. @manifest is the request's "documents"
+ * array, already validated. @answer receives the JSON text of the answer
+ * (also for replays). */
 RcvResult    rcv_store_create_case      (RcvStore    *self,
                                          const char  *uuid,
+                                         const char  *office,
                                          const char  *workstation,
                                          const char  *canton,
                                          GBytes      *body,
@@ -102,11 +105,18 @@ RcvResult    rcv_store_submit_supplement (RcvStore   *self,
                                          const char  *id,
                                          JsonNode   **answer,
                                          GError     **error);
+/* The office @uuid belongs to; RCV_UNKNOWN_CASE if there is no such case. */
+RcvResult    rcv_store_get_case_office  (RcvStore    *self,
+                                         const char  *uuid,
+                                         char       **office,
+                                         GError     **error);
 RcvResult    rcv_store_get_case         (RcvStore    *self,
                                          const char  *uuid,
                                          JsonNode   **answer,
                                          GError     **error);
+/* The changes of @office's cases only. */
 RcvResult    rcv_store_get_changes      (RcvStore    *self,
+                                         const char  *office,
                                          const char  *since,
                                          guint        limit,
                                          JsonNode   **answer,

@@ -42,7 +42,7 @@ cat <<EOF
 Schalter demo receiver
   URL:          $url
   CA file:      $dir/certs/ca.pem
-  Token:        $token   (workstation "demo")
+  Token:        $token   (workstation "demo" of office 3203, St. Gallen)
   Admin token:  $admin_token
   Data:         $dir/data
 Move a case on, for example:
@@ -54,4 +54,4 @@ EOF
 
 exec "$receiver" --cert "$dir/certs/server.pem" --key "$dir/certs/server.key" \
     --port "$port" --data "$dir/data" \
-    --token "demo:$token" --admin-token "$admin_token"
+    --token "3203/demo:$token" --admin-token "$admin_token"

@@ -30,10 +30,26 @@
 #define MAX_LOGGED_REQUESTS 10000
 #define PROBLEM_BASE "https://schalter.example/problems/"
 
+/* What a workstation token stands for: the residents' office sees its own
+ * cases only, whichever of its workstations sent them. */
+typedef struct
+{
+  char *office;
+  char *name;
+} Workstation;
+
+static void
+workstation_free (Workstation *workstation)
+{
+  g_free (workstation->office);
+  g_free (workstation->name);
+  g_free (workstation);
+}
+
 typedef struct
 {
   RcvStore   *store;
-  GHashTable *tokens;       /* token → workstation */
+  GHashTable *tokens;       /* token → Workstation */
   char       *admin_token;
   const char *canton;
   char       *tmp_dir;
@@ -106,7 +122,7 @@ typedef struct
   Route        route;
   char        *case_uuid;
   char        *item_id;
-  const char  *workstation;
+  const Workstation *workstation;  /* NULL for the admin token */
   Fault        fault;
   guint        fault_status;
   gboolean     fault_retry_after;
@@ -416,6 +432,34 @@ authenticate (Receiver          *self,
   return FALSE;
 }
 
+/* A case of another office is answered as if there were no such case
+ * (docs/api.md, section 1), before any of the request's body is read. */
+static gboolean
+check_office (Receiver          *self,
+              SoupServerMessage *msg,
+              Request           *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *office = NULL;
+
+  if (req->workstation == NULL || *req->case_uuid == '\0')
+    return TRUE;
+  switch (rcv_store_get_case_office (self->store, req->case_uuid, &office, &error))
+    {
+    case RCV_OK:
+      if (g_str_equal (office, req->workstation->office))
+        return TRUE;
+      respond_unknown_case (msg);
+      return FALSE;
+    case RCV_UNKNOWN_CASE:
+      /* The call itself answers that. */
+      return TRUE;
+    default:
+      respond_store_error (msg, error);
+      return FALSE;
+    }
+}
+
 /* Uploads */
 
 static gboolean
@@ -637,7 +681,7 @@ early_handler (SoupServer        *server,
       return;
     }
 
-  if (!authenticate (self, msg, req))
+  if (!authenticate (self, msg, req) || !check_office (self, msg, req))
     return;
 
   if (req->route < ROUTE_ADMIN_STATUS)
@@ -675,7 +719,7 @@ handle_info (Receiver          *self,
   if (req->workstation != NULL)
     {
       json_builder_set_member_name (builder, "workstation");
-      json_builder_add_string_value (builder, req->workstation);
+      json_builder_add_string_value (builder, req->workstation->name);
     }
   json_builder_set_member_name (builder, "maxDocumentBytes");
   json_builder_add_int_value (builder, self->limits.max_document_bytes);
@@ -789,12 +833,12 @@ static gboolean
 take_reject_next (Receiver   *self,
                   const char *uuid)
 {
-  g_autoptr(JsonNode) existing = NULL;
+  g_autofree char *office = NULL;
   g_autoptr(GError) error = NULL;
 
   if (self->reject_next == NULL)
     return FALSE;
-  return rcv_store_get_case (self->store, uuid, &existing, &error) == RCV_UNKNOWN_CASE;
+  return rcv_store_get_case_office (self->store, uuid, &office, &error) == RCV_UNKNOWN_CASE;
 }
 
 static void
@@ -825,7 +869,8 @@ handle_create_case (Receiver          *self,
   if (json_array_get_length (errors) > 0)
     return respond_invalid (msg, "invalid-case", errors);
 
-  result = rcv_store_create_case (self->store, key, req->workstation, self->canton, body,
+  result = rcv_store_create_case (self->store, key, req->workstation->office,
+                                  req->workstation->name, self->canton, body,
                                   json_object_get_array_member (root, "documents"),
                                   &answer, &error);
   location = g_strconcat ("/v1/cases/", key, NULL);
@@ -946,6 +991,7 @@ handle_get_case (Receiver          *self,
 static void
 handle_changes (Receiver          *self,
                 SoupServerMessage *msg,
+                Request           *req,
                 GHashTable        *query)
 {
   const char *since = query != NULL ? g_hash_table_lookup (query, "since") : NULL;
@@ -959,7 +1005,8 @@ handle_changes (Receiver          *self,
     return respond_problem (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
                             "The limit is not valid.", "The limit must be a number from 0 to 1000.");
 
-  switch (rcv_store_get_changes (self->store, since, (guint) limit, &answer, &error))
+  switch (rcv_store_get_changes (self->store, req->workstation->office, since, (guint) limit,
+                                 &answer, &error))
     {
     case RCV_OK:
       return respond_json (msg, SOUP_STATUS_OK, "application/json", answer);
@@ -1207,7 +1254,7 @@ handle_request (SoupServerMessage *msg,
       handle_submit_supplement (self, msg, req);
       break;
     case ROUTE_CHANGES:
-      handle_changes (self, msg, query);
+      handle_changes (self, msg, req, query);
       break;
     case ROUTE_ADMIN_STATUS:
       handle_admin_status (self, msg, req);
@@ -1307,15 +1354,19 @@ parse_tokens (Receiver  *self,
   for (guint i = 0; tokens != NULL && tokens[i] != NULL; i++)
     {
       const char *colon = strchr (tokens[i], ':');
+      const char *slash = colon != NULL ? memchr (tokens[i], '/', colon - tokens[i]) : NULL;
+      Workstation *workstation;
 
-      if (colon == NULL || colon == tokens[i] || colon[1] == '\0')
+      if (slash == NULL || slash == tokens[i] || slash + 1 == colon || colon[1] == '\0')
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--token must be WORKSTATION:TOKEN, not “%s”.", tokens[i]);
+                       "--token must be OFFICE/WORKSTATION:TOKEN, not “%s”.", tokens[i]);
           return FALSE;
         }
-      g_hash_table_insert (self->tokens, g_strdup (colon + 1),
-                           g_strndup (tokens[i], colon - tokens[i]));
+      workstation = g_new0 (Workstation, 1);
+      workstation->office = g_strndup (tokens[i], slash - tokens[i]);
+      workstation->name = g_strndup (slash + 1, colon - slash - 1);
+      g_hash_table_insert (self->tokens, g_strdup (colon + 1), workstation);
     }
   return TRUE;
 }
@@ -1443,7 +1494,7 @@ main (int   argc,
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_file, "Server private key (PEM)", "FILE" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 picks one)", "N" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Folder for the database and documents", "DIR" },
-    { "token", 0, 0, G_OPTION_ARG_STRING_ARRAY, &tokens, "A workstation token (repeatable)", "WORKSTATION:TOKEN" },
+    { "token", 0, 0, G_OPTION_ARG_STRING_ARRAY, &tokens, "A workstation token of a residents' office (repeatable)", "OFFICE/WORKSTATION:TOKEN" },
     { "admin-token", 0, 0, G_OPTION_ARG_STRING, &admin_token, "Token for /admin/", "TOKEN" },
     { "client-ca", 0, 0, G_OPTION_ARG_FILENAME, &client_ca, "Require client certificates signed by this CA", "FILE" },
     { "max-document-bytes", 0, 0, G_OPTION_ARG_INT64, &max_document_bytes, "Largest document accepted", "N" },
@@ -1480,7 +1531,8 @@ main (int   argc,
       return 2;
     }
 
-  self.tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self.tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) workstation_free);
   self.admin_token = admin_token;
   self.canton = canton != NULL ? canton : "SG";
   self.limits.max_document_bytes = max_document_bytes;

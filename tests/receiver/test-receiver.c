@@ -12,6 +12,10 @@
 #include <string.h>
 
 #define TOKEN "workstation-token"
+/* Another workstation of the same residents' office (St. Gallen, BFS 3203)... */
+#define COLLEAGUE_TOKEN "colleague-token"
+/* ...and one of another office (Luzern, BFS 1061). */
+#define OTHER_OFFICE_TOKEN "other-office-token"
 #define ADMIN_TOKEN "admin-token"
 #define MAX_DOCUMENT_BYTES 400000
 
@@ -61,7 +65,9 @@ start_receiver (Fixture            *f,
 
   g_strv_builder_add_many (builder, g_getenv ("SCHALTER_RECEIVER"),
                            "--cert", cert, "--key", key, "--port", "0",
-                           "--data", f->data_dir, "--token", "ws-test:" TOKEN,
+                           "--data", f->data_dir, "--token", "3203/ws-test:" TOKEN,
+                           "--token", "3203/ws-colleague:" COLLEAGUE_TOKEN,
+                           "--token", "1061/ws-lu:" OTHER_OFFICE_TOKEN,
                            "--admin-token", ADMIN_TOKEN, "--max-document-bytes", max, NULL);
   if (extra != NULL)
     g_strv_builder_addv (builder, (const char **) extra);
@@ -287,15 +293,24 @@ case_json (TestCase   *tc,
 }
 
 static SoupMessage *
-create_message (Fixture    *f,
-                TestCase   *tc,
-                const char *json)
+create_message_as (Fixture    *f,
+                   const char *token,
+                   TestCase   *tc,
+                   const char *json)
 {
-  SoupMessage *msg = new_message (f, "POST", "/v1/cases", TOKEN);
+  SoupMessage *msg = new_message (f, "POST", "/v1/cases", token);
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", tc->uuid);
   set_json_body (msg, json);
   return msg;
+}
+
+static SoupMessage *
+create_message (Fixture    *f,
+                TestCase   *tc,
+                const char *json)
+{
+  return create_message_as (f, TOKEN, tc, json);
 }
 
 static char *
@@ -319,13 +334,14 @@ restarted_cb (SoupMessage *msg,
 }
 
 static SoupMessage *
-put_message (Fixture    *f,
-             TestCase   *tc,
-             GBytes     *body,
-             const char *sha256_hex)
+put_message_as (Fixture    *f,
+                const char *token,
+                TestCase   *tc,
+                GBytes     *body,
+                const char *sha256_hex)
 {
   g_autofree char *path = g_strdup_printf ("/v1/cases/%s/documents/%s", tc->uuid, tc->doc_id);
-  SoupMessage *msg = new_message (f, "PUT", path, TOKEN);
+  SoupMessage *msg = new_message (f, "PUT", path, token);
   guint8 raw[32];
   g_autofree char *base64 = NULL;
   g_autofree char *digest = NULL;
@@ -340,6 +356,15 @@ put_message (Fixture    *f,
   g_signal_connect_data (msg, "restarted", G_CALLBACK (restarted_cb), g_bytes_ref (body),
                          (GClosureNotify) (void (*) (void)) g_bytes_unref, 0);
   return msg;
+}
+
+static SoupMessage *
+put_message (Fixture    *f,
+             TestCase   *tc,
+             GBytes     *body,
+             const char *sha256_hex)
+{
+  return put_message_as (f, TOKEN, tc, body, sha256_hex);
 }
 
 static void
@@ -486,17 +511,26 @@ set_status (Fixture    *f,
 }
 
 static JsonArray *
-changes_since (Fixture     *f,
-               const char  *cursor,
-               char       **next_cursor)
+changes_since_as (Fixture     *f,
+                  const char  *token,
+                  const char  *cursor,
+                  char       **next_cursor)
 {
   g_autofree char *path = g_strdup_printf ("/v1/changes?since=%s", cursor);
-  g_autoptr(JsonNode) reply = call (f, "GET", path, TOKEN, NULL, SOUP_STATUS_OK);
+  g_autoptr(JsonNode) reply = call (f, "GET", path, token, NULL, SOUP_STATUS_OK);
   JsonObject *object = json_node_get_object (reply);
 
   *next_cursor = g_strdup (json_object_get_string_member (object, "cursor"));
   g_assert_false (json_object_get_boolean_member (object, "more"));
   return json_array_ref (json_object_get_array_member (object, "changes"));
+}
+
+static JsonArray *
+changes_since (Fixture     *f,
+               const char  *cursor,
+               char       **next_cursor)
+{
+  return changes_since_as (f, TOKEN, cursor, next_cursor);
 }
 
 static void
@@ -552,6 +586,186 @@ test_status_and_changes (Fixture       *f,
 
   bad_cursor = call (f, "GET", "/v1/changes?since=99999", TOKEN, NULL, SOUP_STATUS_BAD_REQUEST);
   g_assert_cmpstr (problem_type_name (bad_cursor), ==, "invalid-cursor");
+}
+
+/* The cases of @changes, each once, in the order they first appear. */
+static GPtrArray *
+changed_cases (JsonArray *changes)
+{
+  GPtrArray *cases = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      const char *uuid = json_object_get_string_member (json_array_get_object_element (changes, i), "case");
+
+      if (!g_ptr_array_find_with_equal_func (cases, uuid, g_str_equal, NULL))
+        g_ptr_array_add (cases, (gpointer) uuid);
+    }
+  return cases;
+}
+
+/* Sends @msg and returns the answer's text, checking its status. */
+static char *
+send_text (Fixture     *f,
+           SoupMessage *msg,
+           guint        expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) reply = soup_session_send_and_read (f->session, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, expected);
+  return g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+}
+
+static char *
+call_text (Fixture    *f,
+           const char *method,
+           const char *path,
+           const char *token,
+           guint       expected)
+{
+  g_autoptr(SoupMessage) msg = new_message (f, method, path, token);
+
+  return send_text (f, msg, expected);
+}
+
+/* A token sees its own office's cases, whichever of the office's
+ * workstations sent them, and nothing of another office's: every call on
+ * such a case is answered as for a case that does not exist, the change
+ * feed leaves it out, and its id cannot be taken over. */
+static void
+test_office_scope (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(TestCase) ours = test_case_new (2000);
+  g_autoptr(TestCase) theirs = test_case_new (100);
+  g_autofree char *our_json = case_json (ours, "Rossi", "7561234567897");
+  g_autofree char *reference = create_case (f, ours);
+  g_autofree char *case_path = g_strdup_printf ("/v1/cases/%s", ours->uuid);
+  g_autofree char *submit_path = g_strdup_printf ("/v1/cases/%s/submit", ours->uuid);
+  g_autofree char *supplements_path = g_strdup_printf ("/v1/cases/%s/supplements", ours->uuid);
+  g_autofree char *supplement_id = g_uuid_string_random ();
+  g_autofree char *supplement_submit = g_strdup_printf ("%s/%s/submit", supplements_path, supplement_id);
+  g_autofree char *nowhere = NULL;
+  g_autofree char *nowhere_path = NULL;
+  g_autofree char *not_found = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *our_cursor = NULL;
+  g_autofree char *their_cursor = NULL;
+  g_autofree char *colleague_cursor = NULL;
+  g_autofree char *next_cursor = NULL;
+  g_autoptr(SoupMessage) take_over = NULL;
+  g_autoptr(SoupMessage) upload = NULL;
+  g_autoptr(SoupMessage) supplement = NULL;
+  g_autoptr(JsonNode) conflict = NULL;
+  g_autoptr(JsonNode) state = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonArray) our_changes = NULL;
+  g_autoptr(JsonArray) their_changes = NULL;
+  g_autoptr(JsonArray) colleague_changes = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  JsonArray *docs;
+
+  /* Luzern's own case. */
+  {
+    g_autofree char *json = case_json (theirs, "Bianchi", "7561234567897");
+    g_autoptr(SoupMessage) create = create_message_as (f, OTHER_OFFICE_TOKEN, theirs, json);
+    g_autoptr(JsonNode) created = send_expect (f, create, SOUP_STATUS_CREATED);
+  }
+
+  /* St. Gallen's case is not there for Luzern: the same answer, word for
+   * word, as for an id nobody used. */
+  nowhere = g_uuid_string_random ();
+  nowhere_path = g_strdup_printf ("/v1/cases/%s", nowhere);
+  not_found = call_text (f, "GET", nowhere_path, OTHER_OFFICE_TOKEN, SOUP_STATUS_NOT_FOUND);
+  answer = call_text (f, "GET", case_path, OTHER_OFFICE_TOKEN, SOUP_STATUS_NOT_FOUND);
+  g_assert_cmpstr (answer, ==, not_found);
+  g_assert_nonnull (strstr (answer, "unknown-case"));
+
+  /* Nor can Luzern upload into it, hand it in or add to it. */
+  upload = put_message_as (f, OTHER_OFFICE_TOKEN, ours, ours->doc, ours->sha256);
+  g_clear_pointer (&answer, g_free);
+  answer = send_text (f, upload, SOUP_STATUS_NOT_FOUND);
+  g_assert_nonnull (strstr (answer, "unknown-case"));
+  g_clear_pointer (&answer, g_free);
+  answer = call_text (f, "POST", submit_path, OTHER_OFFICE_TOKEN, SOUP_STATUS_NOT_FOUND);
+  g_assert_nonnull (strstr (answer, "unknown-case"));
+  supplement = new_message (f, "POST", supplements_path, OTHER_OFFICE_TOKEN);
+  soup_message_headers_replace (soup_message_get_request_headers (supplement), "Idempotency-Key",
+                                supplement_id);
+  {
+    g_autofree char *body = g_strdup_printf (
+      "{\"id\":\"%s\",\"documents\":[{\"id\":\"%s\",\"slot\":\"payslips\","
+      "\"mediaType\":\"application/pdf\",\"size\":100,\"sha256\":\"%s\"}]}",
+      supplement_id, theirs->doc_id, theirs->sha256);
+
+    set_json_body (supplement, body);
+  }
+  g_clear_pointer (&answer, g_free);
+  answer = send_text (f, supplement, SOUP_STATUS_NOT_FOUND);
+  g_assert_nonnull (strstr (answer, "unknown-case"));
+  g_clear_pointer (&answer, g_free);
+  answer = call_text (f, "POST", supplement_submit, OTHER_OFFICE_TOKEN, SOUP_STATUS_NOT_FOUND);
+  g_assert_nonnull (strstr (answer, "unknown-case"));
+
+  /* The same id and the same bytes from Luzern: a conflict, never St.
+   * Gallen's receipt with its reference. */
+  take_over = create_message_as (f, OTHER_OFFICE_TOKEN, ours, our_json);
+  conflict = send_expect (f, take_over, SOUP_STATUS_CONFLICT);
+  g_assert_cmpstr (problem_type_name (conflict), ==, "idempotency-conflict");
+  {
+    g_autofree char *text = json_to_string (conflict, FALSE);
+
+    g_assert_null (strstr (text, reference));
+  }
+
+  /* Nothing of that reached the case. */
+  state = call (f, "GET", case_path, TOKEN, NULL, SOUP_STATUS_OK);
+  g_assert_cmpstr (member_string (state, "status"), ==, "created");
+  docs = json_object_get_array_member (json_node_get_object (state), "documents");
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (docs, 0), "stored"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (state),
+                                                                          "supplements")), ==, 0);
+  list = call (f, "GET", "/admin/cases", ADMIN_TOKEN, NULL, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (admin_find_case (list, ours->uuid), "replays"), ==, 0);
+
+  /* A colleague's workstation of the same office sees the case. */
+  g_clear_pointer (&state, json_node_unref);
+  state = call (f, "GET", case_path, COLLEAGUE_TOKEN, NULL, SOUP_STATUS_OK);
+  g_assert_cmpstr (member_string (state, "reference"), ==, reference);
+
+  /* The office moves both cases on: each feed has its own office's only. */
+  put_document (f, ours, SOUP_STATUS_CREATED);
+  call_discard (f, "POST", submit_path, TOKEN, NULL, SOUP_STATUS_OK);
+  set_status (f, ours->uuid, "{\"status\":\"received\"}");
+  set_status (f, theirs->uuid, "{\"status\":\"in-review\"}");
+
+  our_changes = changes_since (f, "", &our_cursor);
+  g_assert_cmpuint (json_array_get_length (our_changes), ==, 3);  /* created, submitted, received */
+  cases = changed_cases (our_changes);
+  g_assert_cmpuint (cases->len, ==, 1);
+  g_assert_cmpstr (cases->pdata[0], ==, ours->uuid);
+  g_clear_pointer (&cases, g_ptr_array_unref);
+
+  colleague_changes = changes_since_as (f, COLLEAGUE_TOKEN, "", &colleague_cursor);
+  g_assert_cmpuint (json_array_get_length (colleague_changes), ==, 3);
+  g_assert_cmpstr (colleague_cursor, ==, our_cursor);
+
+  their_changes = changes_since_as (f, OTHER_OFFICE_TOKEN, "", &their_cursor);
+  g_assert_cmpuint (json_array_get_length (their_changes), ==, 2);  /* created, in-review */
+  cases = changed_cases (their_changes);
+  g_assert_cmpuint (cases->len, ==, 1);
+  g_assert_cmpstr (cases->pdata[0], ==, theirs->uuid);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (their_changes, 1),
+                                                  "status"), ==, "in-review");
+
+  /* Later changes of the other office's case do not show up after the cursor. */
+  set_status (f, theirs->uuid, "{\"status\":\"decided\"}");
+  g_clear_pointer (&our_changes, json_array_unref);
+  our_changes = changes_since (f, our_cursor, &next_cursor);
+  g_assert_cmpuint (json_array_get_length (our_changes), ==, 0);
 }
 
 static void
@@ -922,6 +1136,7 @@ main (int   argc,
   ADD ("/receiver/documents-and-submit", test_documents_and_submit, NULL);
   ADD ("/receiver/status-and-changes", test_status_and_changes, NULL);
   ADD ("/receiver/supplement", test_supplement, NULL);
+  ADD ("/receiver/office-scope", test_office_scope, NULL);
   ADD ("/receiver/auth", test_auth, NULL);
   ADD ("/receiver/validation", test_validation, NULL);
   ADD ("/receiver/restart", test_restart, NULL);

@@ -52,7 +52,8 @@ receiver_spawn (SyncReceiver *self)
   g_ptr_array_add (argv, g_strconcat ("--key=", key, NULL));
   g_ptr_array_add (argv, g_strconcat ("--data=", self->data, NULL));
   g_ptr_array_add (argv, g_strdup_printf ("--port=%u", self->port));
-  g_ptr_array_add (argv, g_strdup ("--token=ws-test:" SYNC_TEST_TOKEN));
+  /* The workstation belongs to the office its cases name. */
+  g_ptr_array_add (argv, g_strdup_printf ("--token=%u/ws-test:%s", SYNC_TEST_OFFICE_BFS, SYNC_TEST_TOKEN));
   g_ptr_array_add (argv, g_strdup ("--admin-token=" SYNC_TEST_ADMIN_TOKEN));
   for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (self->extra_args[i]));

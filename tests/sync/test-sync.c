@@ -617,6 +617,87 @@ test_rejected_case (Fixture       *fixture,
   g_assert_cmpuint (field_errors->len, ==, 0);
 }
 
+/* The header bar reads the number of queued cases on every progress
+ * signal, several per uploaded chunk, on the UI's thread. */
+typedef struct {
+  SchSyncEngine *engine;
+  guint          reads;
+  guint          counts;  /* queries counting the queued cases */
+} QueuedReads;
+
+static int
+trace_count_queries (unsigned int  type,
+                     void         *data,
+                     void         *stmt,
+                     void         *sql)
+{
+  QueuedReads *reads = data;
+
+  if (strstr (sqlite3_sql (stmt), "count(DISTINCT case_uuid)") != NULL)
+    reads->counts++;
+  return 0;
+}
+
+static void
+read_queued (QueuedReads *reads)
+{
+  sch_sync_engine_get_queued (reads->engine);
+  reads->reads++;
+}
+
+static gboolean
+all_submitted (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr(GHashTable) cases = NULL;
+
+  if (sch_sync_engine_get_queued (fixture->engine) > 0 || sch_sync_engine_get_busy (fixture->engine))
+    return FALSE;
+  cases = sync_admin_cases (fixture->receiver);
+  return g_hash_table_size (cases) == 3;
+}
+
+/* Reading the number costs no query: the outbox is counted again when
+ * cases are queued or leave the queue, never per chunk or per call. */
+static void
+test_queued_count_cached (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  QueuedReads reads = { fixture->engine, 0, 0 };
+  sqlite3 *db = sch_store_get_db (fixture->store);
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (cases, sync_test_make_case (fixture->store, "Rossi"));
+  g_signal_connect_swapped (fixture->engine, "notify", G_CALLBACK (read_queued), &reads);
+  g_signal_connect_swapped (fixture->engine, "progress", G_CALLBACK (read_queued), &reads);
+  sqlite3_trace_v2 (db, SQLITE_TRACE_STMT, trace_count_queries, &reads);
+
+  /* Right when queued, before anything is sent. */
+  for (guint i = 0; i < cases->len; i++)
+    {
+      g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 2, 1024 * 1024, 20 + i);
+
+      sync_test_queue (fixture->store, cases->pdata[i], manifest);
+      g_assert_cmpuint (sch_sync_engine_get_queued (fixture->engine), ==, i + 1);
+    }
+
+  sch_sync_engine_start (fixture->engine);
+  g_assert_true (sync_test_wait (all_submitted, fixture, 60000));
+  for (guint i = 0; i < cases->len; i++)
+    g_assert_cmpint (sync_test_case_state (fixture->store, sch_case_get_uuid (cases->pdata[i])), ==,
+                     SCH_CASE_STATE_SUBMITTED);
+  sqlite3_trace_v2 (db, 0, NULL, NULL);
+  g_signal_handlers_disconnect_by_data (fixture->engine, &reads);
+
+  /* 6 MB in 256 KiB reads: dozens of progress signals, each read. */
+  g_test_message ("%u reads of the queued count, %u counting queries", reads.reads, reads.counts);
+  g_assert_cmpuint (reads.reads, >=, 30);
+  /* Once per queued case, once per submitted case, and a few when the
+   * engine starts or runs out of work. */
+  g_assert_cmpuint (reads.counts, <=, 2 * cases->len + 4);
+}
+
 static void
 test_offline (Fixture       *fixture,
               gconstpointer  data)
@@ -743,6 +824,61 @@ test_server_unavailable (Fixture       *fixture,
   g_assert_error (sch_sync_engine_get_last_error (fixture->engine), SCH_SYNC_ERROR, SCH_SYNC_ERROR_SERVER);
   g_assert_cmpint (sync_test_case_state (fixture->store, sch_case_get_uuid (kase)), ==,
                    SCH_CASE_STATE_QUEUED);
+}
+
+/* The receiver reads uploads at about 256 KiB/s (--slow-body), as a
+ * migration office behind a slow line or a busy disk would: each document
+ * takes seconds to go. It still goes once, whole and with its digest, and
+ * the client reports no error. */
+#define SLOW_DOCUMENT_BYTES (640 * 1024)
+#define SLOW_BYTES_PER_SECOND (256 * 1024)
+
+/* When the receiver got the one request to @path (µs since it started). */
+static gint64
+only_request_at (SyncReceiver *receiver,
+                 const char   *path)
+{
+  g_autoptr(GArray) times = request_times (receiver, path);
+
+  if (times->len != 1)
+    g_error ("%s was sent %u times, not once", path, times->len);
+  return g_array_index (times, gint64, 0);
+}
+
+static void
+test_slow_body (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(SchCase) kase = sync_test_make_case (fixture->store, "Rossi");
+  g_autoptr(GPtrArray) manifest = sync_test_make_manifest (fixture->store, 2, SLOW_DOCUMENT_BYTES, 31);
+  const char *uuid = sch_case_get_uuid (kase);
+  g_autofree char *submit = g_strdup_printf ("/v1/cases/%s/submit", uuid);
+  gint64 at[3];
+
+  sync_test_queue (fixture->store, kase, manifest);
+  sch_sync_engine_start (fixture->engine);
+  assert_reaches_state (fixture, kase, SCH_CASE_STATE_SUBMITTED);
+
+  assert_receiver_has (fixture, kase, manifest);
+  g_assert_null (sch_sync_engine_get_last_error (fixture->engine));
+  g_assert_cmpuint (sch_sync_engine_get_bytes_sent (fixture->engine), ==, 2 * SLOW_DOCUMENT_BYTES);
+
+  /* None was cut short and sent again, and each really took its time: the
+   * next call came only after it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      SchManifestEntry *entry = manifest->pdata[i];
+      g_autofree char *path = g_strdup_printf ("/v1/cases/%s/documents/%s", uuid, entry->uuid);
+
+      at[i] = only_request_at (fixture->receiver, path);
+    }
+  at[2] = only_request_at (fixture->receiver, submit);
+  for (guint i = 1; i < 3; i++)
+    {
+      g_test_message ("Upload %u took %" G_GINT64_FORMAT " ms", i, (at[i] - at[i - 1]) / 1000);
+      g_assert_cmpint (at[i] - at[i - 1], >=,
+                       (gint64) SLOW_DOCUMENT_BYTES * G_USEC_PER_SEC * 8 / 10 / SLOW_BYTES_PER_SECOND);
+    }
 }
 
 /* Client certificates */
@@ -1205,6 +1341,7 @@ main (int   argc,
   g_autofree char *client_ca_arg = NULL;
   const char *unavailable_args[] = { "--fail-rate=1", "--fail-status=503", "--retry-after=2", NULL };
   const char *small_documents_args[] = { "--max-document-bytes=5000", NULL };
+  const char *slow_body_args[] = { "--slow-body", NULL };
   const char *client_ca_args[] = { NULL, NULL };
   int result;
 
@@ -1230,9 +1367,13 @@ main (int   argc,
   g_test_add ("/sync/wrong-ca", Fixture, NULL, fixture_set_up, test_wrong_ca, fixture_tear_down);
   g_test_add ("/sync/bad-token", Fixture, NULL, fixture_set_up, test_bad_token, fixture_tear_down);
   g_test_add ("/sync/rejected-case", Fixture, NULL, fixture_set_up, test_rejected_case, fixture_tear_down);
+  g_test_add ("/sync/queued-count-cached", Fixture, NULL, fixture_set_up, test_queued_count_cached,
+              fixture_tear_down);
   g_test_add ("/sync/offline", Fixture, NULL, fixture_set_up, test_offline, fixture_tear_down);
   g_test_add ("/sync/server-unavailable", Fixture, unavailable_args, fixture_set_up,
               test_server_unavailable, fixture_tear_down);
+  g_test_add ("/sync/slow-body", Fixture, slow_body_args, fixture_set_up, test_slow_body,
+              fixture_tear_down);
   g_test_add ("/sync/client-certificate", Fixture, client_ca_args, fixture_set_up,
               test_client_certificate, fixture_tear_down);
   g_test_add ("/sync/idempotency-conflict", Fixture, NULL, fixture_set_up, test_idempotency_conflict,

@@ -14,6 +14,7 @@
 #include "sch-pdf-samples.h"
 #include "sch-scan-dialog.h"
 #include "sch-scan-test-util.h"
+#include "sch-scanner-private.h"
 #include "sch-store-pages.h"
 #include "sch-test-ui.h"
 #include "sch-window.h"
@@ -1021,6 +1022,196 @@ test_scan_limits (void)
   }
 }
 
+/* Backend options a test sets on the scan thread before page @page starts,
+ * as tests/scan does: the test backend then fails or slows that page. */
+typedef struct {
+  guint page;
+  const char *name;
+  const char *value;
+} HookOption;
+
+typedef struct {
+  HookOption options[4];
+  guint n_options;
+  guint settle_page;
+} Hook;
+
+static void
+hook_cb (SANE_Handle handle, guint page_number, gboolean started, gpointer user_data)
+{
+  Hook *hook = user_data;
+
+  /* The test backend stops its reader thread with an asynchronous
+   * pthread_cancel(); one that lands in the new thread's first malloc
+   * deadlocks glibc. Before a page that fails or is cancelled, let the
+   * reader settle. */
+  if (started && page_number == hook->settle_page)
+    g_usleep (G_USEC_PER_SEC / 20);
+  if (started)
+    return;
+
+  /* The test backend keeps the status it was told to return across runs in
+   * one process (tests/scan runs each test in a process of its own). */
+  if (page_number == 1)
+    g_assert_true (sch_scanner_set_sane_option (handle, "read-return-value", "Default"));
+  for (guint i = 0; i < hook->n_options; i++)
+    if (hook->options[i].page == page_number)
+      g_assert_true (sch_scanner_set_sane_option (handle, hook->options[i].name, hook->options[i].value));
+}
+
+static void
+hook_add (Hook *hook, guint page, const char *name, const char *value)
+{
+  g_assert_cmpuint (hook->n_options, <, G_N_ELEMENTS (hook->options));
+  hook->options[hook->n_options++] = (HookOption) { page, name, value };
+}
+
+/* Presses Cancel once the dialog has announced @user_data's count of
+ * pages: from the page's own signal, since under AddressSanitizer the main
+ * loop can run seconds behind the scan thread. */
+static void
+cancel_after_cb (SchScanDialog *dialog, SchScannedPage *page, gpointer user_data)
+{
+  guint *remaining = user_data;
+
+  if (*remaining > 0 && --*remaining == 0)
+    g_assert_true (sch_test_ui_activate (GTK_WIDGET (dialog), "scan.cancel", NULL));
+}
+
+/* A feeder run at 150 dpi gray into the scan slot through the scan dialog,
+ * @hook on the device; once the dialog has announced page @cancel_after
+ * (0: never), Cancel, as the clerk would while the next page is read. The
+ * dialog's last sentence. */
+static char *
+scan_feeder (Hook *hook, guint cancel_after)
+{
+  g_autoptr(SchScanner) scanner = sch_scan_dialog_dup_scanner ();
+  guint remaining = cancel_after;
+  SchScanDialog *dialog;
+  GtkWidget *mode;
+  char *status;
+
+  sch_documents_view_select_slot (view, scan_slot);
+  sch_scanner_set_page_hook (scanner, hook_cb, hook);
+  dialog = open_scan_dialog (1);
+  mode = sch_test_ui_find (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "_Mode");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (mode), 1);
+  g_signal_connect (dialog, "page-scanned", G_CALLBACK (cancel_after_cb), &remaining);
+
+  g_assert_true (sch_test_ui_activate (GTK_WIDGET (dialog), "scan.start", NULL));
+  for (guint i = 0; i < 2400 && sch_scan_dialog_is_scanning (dialog); i++)
+    sch_test_ui_wait (25);
+  g_assert_false (sch_scan_dialog_is_scanning (dialog));
+  g_assert_cmpuint (remaining, ==, 0);
+  wait_idle_view ();
+
+  status = g_strdup (sch_scan_dialog_get_status (dialog));
+  g_test_message ("Scan status: %s", status);
+  g_signal_handlers_disconnect_by_func (dialog, cancel_after_cb, &remaining);
+  sch_scanner_set_page_hook (scanner, NULL, NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  sch_test_ui_wait (20);
+  return status;
+}
+
+/* The pages of the scan slot from @from on are @n scanned gray pages at
+ * 150 dpi, the stored rows and their files alike; the case reopens with them. */
+static void
+assert_scanned_pages (guint from, guint n)
+{
+  /* The dialog scans the device's whole area: 300 mm square in the tests'
+   * SANE configuration (sch_scan_test_make_config), as the backend counts it. */
+  const int side = (int) (150 * 300.0 / 25.4);
+  g_autoptr(GPtrArray) pages = pages_of (scan_slot);
+  g_autofree char *fingerprint = NULL;
+
+  g_assert_cmpuint (pages->len, ==, from + n);
+  for (guint i = from; i < pages->len; i++)
+    {
+      SchPage *page = g_ptr_array_index (pages, i);
+      g_autofree char *path = sch_blob_store_get_path (sch_store_get_blob_store (store), sch_page_get_blob (page));
+      int width = 0, height = 0;
+
+      g_assert_cmpint (sch_page_get_source (page), ==, SCH_PAGE_SOURCE_SCAN);
+      g_assert_cmpstr (sch_page_get_media_type (page), ==, SCH_PAGE_MEDIA_JPEG);
+      g_assert_cmpuint (sch_page_get_dpi (page), ==, 150);
+      g_assert_cmpfloat (sch_page_get_width (page), ==, side);
+      g_assert_cmpfloat (sch_page_get_height (page), ==, side);
+      g_assert_nonnull (gdk_pixbuf_get_file_info (path, &width, &height));
+      g_assert_cmpint (width, ==, side);
+      g_assert_cmpint (height, ==, side);
+    }
+
+  fingerprint = case_fingerprint (store, kase);
+  assert_case_as (fingerprint);
+}
+
+/* The feeder holds ten sheets: ten pages in the document, in order. */
+static void
+test_scan_feeder (void)
+{
+  guint before = count_pages (scan_slot);
+  Hook hook = { 0 };
+  g_autofree char *status = scan_feeder (&hook, 0);
+
+  g_assert_cmpstr (status, ==, "10 pages were scanned and kept.");
+  assert_scanned_pages (before, 10);
+}
+
+/* Cancel while page 3 is read: pages 1 and 2 stay in the case. */
+static void
+test_scan_cancel (void)
+{
+  guint before = count_pages (scan_slot);
+  Hook hook = { 0 };
+  g_autofree char *status = NULL;
+
+  /* From page 3 on a slow device (0.2 s per read, about 10 s per page), so
+   * page 3 is still being read when Cancel is pressed. */
+  hook_add (&hook, 3, "read-delay", "true");
+  hook_add (&hook, 3, "read-delay-duration", "200000");
+  hook_add (&hook, 3, "read-limit", "true");
+  hook_add (&hook, 3, "read-limit-size", "16384");
+  hook.settle_page = 3;
+  status = scan_feeder (&hook, 2);
+
+  g_assert_cmpstr (status, ==, "The scan was cancelled. 2 pages were scanned and kept.");
+  assert_scanned_pages (before, 2);
+}
+
+/* A jam at the third sheet: the two pages before stay in the case, and the
+ * dialog says what happened. */
+static void
+test_scan_jammed (void)
+{
+  guint before = count_pages (scan_slot);
+  Hook hook = { 0 };
+  g_autofree char *status = NULL;
+
+  hook_add (&hook, 3, "read-return-value", "SANE_STATUS_JAMMED");
+  hook.settle_page = 3;
+  status = scan_feeder (&hook, 0);
+  g_assert_nonnull (strstr (status, "Paper is jammed"));
+  g_assert_true (g_str_has_suffix (status, " 2 pages were scanned and kept."));
+  assert_scanned_pages (before, 2);
+}
+
+/* The cover opened at the second sheet: the first page stays. */
+static void
+test_scan_cover_open (void)
+{
+  guint before = count_pages (scan_slot);
+  Hook hook = { 0 };
+  g_autofree char *status = NULL;
+
+  hook_add (&hook, 2, "read-return-value", "SANE_STATUS_COVER_OPEN");
+  hook.settle_page = 2;
+  status = scan_feeder (&hook, 0);
+  g_assert_nonnull (strstr (status, "cover is open"));
+  g_assert_true (g_str_has_suffix (status, " 1 page was scanned and kept."));
+  assert_scanned_pages (before, 1);
+}
+
 static GtkDropTarget *
 drop_target_of (GtkWidget *widget)
 {
@@ -1356,6 +1547,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-documents/helper-stalls", test_helper_stalls);
   g_test_add_func ("/ui-documents/document-page-limit", test_document_page_limit);
   g_test_add_func ("/ui-documents/scan-limits", test_scan_limits);
+  g_test_add_func ("/ui-documents/scan-feeder", test_scan_feeder);
+  g_test_add_func ("/ui-documents/scan-cancel", test_scan_cancel);
+  g_test_add_func ("/ui-documents/scan-jammed", test_scan_jammed);
+  g_test_add_func ("/ui-documents/scan-cover-open", test_scan_cover_open);
   g_test_add_func ("/ui-documents/drag-and-drop", test_drag_and_drop);
   g_test_add_func ("/ui-documents/shortcuts", test_shortcuts);
   g_test_add_func ("/ui-documents/to-follow", test_to_follow);

@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * 1. Peak RSS with a 200-page document open: its thumbnails held by this
- *    process, and the helper that rendered them (aim: < 250 MB).
+ * 1. Peak RSS with the 200 thumbnails of a 200-page document held by this
+ *    process, and of the helper that rendered them (the app's own figure,
+ *    against the aim of < 250 MB, is the `documents` benchmark's).
  * 2. Thumbnails 128 px wide of all pages of a 50-page PDF as PNG, through
  *    SchPdfInspector (helper start-up included) and through
  *    `pdftoppm -scale-to-x 128 -scale-to-y -1 -png` (the same size as ours;
@@ -92,7 +93,7 @@ main (int    argc,
   g_print ("200-page document (%.1f MB) with its 200 thumbnails held:\n",
            g_bytes_get_size (big) / 1e6);
   g_print ("  peak RSS of this process: %.1f MB\n", max_rss_mb (RUSAGE_SELF));
-  g_print ("  peak RSS of the helper:   %.1f MB (aim < 250 MB)\n", max_rss_mb (RUSAGE_CHILDREN));
+  g_print ("  peak RSS of the helper:   %.1f MB\n", max_rss_mb (RUSAGE_CHILDREN));
 
   path = g_build_filename (dir, "fifty.pdf", NULL);
   prefix = g_build_filename (dir, "page", NULL);

@@ -6,13 +6,18 @@
  * request handling: PDFs (and anything not an image) inspected and
  * rendered, images decoded into pages and into a thumbnail, and the raw
  * bytes as a request message. Built as a libFuzzer target with clang
- * (SCH_FUZZ_LIBFUZZER), otherwise as a standalone driver:
+ * (SCH_FUZZ_LIBFUZZER, see meson.build), and always as a standalone driver:
  *
  *   fuzz-pdf-helper CORPUS_DIR [--generate] [--mutations N] [--seconds S] [--seed N]
+ *   fuzz-pdf-helper CORPUS_DIR --generate-only
  *
  * runs every file of CORPUS_DIR (after writing the seed corpus into it with
- * --generate), then up to N random mutations of them within S seconds.
+ * --generate), then up to N random mutations of them within S seconds; with
+ * --generate-only it writes the seed corpus and runs nothing (the seeds of
+ * the libFuzzer target).
  */
+#define G_LOG_DOMAIN "sch-fuzz"
+
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -175,11 +180,13 @@ main (int    argc,
       char **argv)
 {
   gboolean generate = FALSE;
+  gboolean generate_only = FALSE;
   gint64 mutations = 0;
   gint64 seconds = 20;
   gint64 seed = 1;
   GOptionEntry entries[] = {
     { "generate", 0, 0, G_OPTION_ARG_NONE, &generate, "Write the seed corpus first", NULL },
+    { "generate-only", 0, 0, G_OPTION_ARG_NONE, &generate_only, "Write the seed corpus, run nothing", NULL },
     { "mutations", 0, 0, G_OPTION_ARG_INT64, &mutations, "Random mutations to run", "N" },
     { "seconds", 0, 0, G_OPTION_ARG_INT64, &seconds, "Time for the mutations", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed", "N" },
@@ -198,8 +205,10 @@ main (int    argc,
       g_printerr ("%s\n", error != NULL ? error->message : "Give one corpus directory.");
       return 2;
     }
-  if (generate)
+  if (generate || generate_only)
     sample_write_corpus (argv[1]);
+  if (generate_only)
+    return 0;
   corpus = read_corpus (argv[1]);
   if (corpus->len == 0)
     {

@@ -15,6 +15,7 @@
 
 #include "print-test-data.h"
 #include "sch-application.h"
+#include "sch-case-editor.h"
 #include "sch-form-renderer.h"
 #include "sch-preferences-window.h"
 #include "sch-print-preview.h"
@@ -687,6 +688,72 @@ test_print_draft (void)
   respond (dialog, "_Close");
   g_assert_true (sch_store_delete_draft (store (), draft, &error));
   g_assert_no_error (error);
+  sch_window_open_case (SCH_WINDOW (window), case_a);
+  sch_test_ui_wait (100);
+}
+
+/* A complete case of a type the office has since removed from its
+ * catalog: it opens with its data shown as stored, and Ctrl+P says why
+ * nothing can be printed instead of opening a preview. */
+static void
+test_print_unknown_type (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchCase) kase = sch_store_create_case (store (), "withdrawn-local-type", &error);
+  g_autoptr(SchCase) after = NULL;
+  g_autofree char *data_before = NULL;
+  g_autofree char *data_after = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *editor;
+  GtkWidget *documents_page;
+
+  g_assert_no_error (error);
+  sch_case_set_value (kase, "person", 0, "official_name", "Withdrawn-Šimková");
+  sch_case_add_item (kase, "family");
+  sch_case_set_value (kase, "family", 0, "first_names", "Tereza");
+  g_assert_true (sch_store_save_case (store (), kase, &error));
+  g_assert_true (sch_store_set_state (store (), kase, SCH_CASE_STATE_COMPLETE, &error));
+  g_assert_no_error (error);
+  data_before = sch_case_dup_data_json (kase);
+
+  sch_window_open_case (SCH_WINDOW (window), sch_case_get_uuid (kase));
+  sch_test_ui_wait (200);
+  g_assert_null (wait_for_message ("The case could not be opened", 100));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "print"));
+  /* What was captured is there to read, the reason beside it. */
+  editor = sch_test_ui_find (window, SCH_TYPE_CASE_EDITOR, "SchCaseEditor");
+  g_assert_nonnull (editor);
+  g_assert_nonnull (sch_test_ui_find (editor, GTK_TYPE_LABEL, "Withdrawn-Šimková"));
+  g_assert_nonnull (sch_test_ui_find (editor, GTK_TYPE_LABEL, "Tereza"));
+  g_assert_nonnull (sch_test_ui_find (editor, GTK_TYPE_LABEL, "Unknown application type “withdrawn-local-type”"));
+  g_assert_false (gtk_widget_is_visible (sch_test_ui_find (editor, GTK_TYPE_BUTTON, "_Mark Complete")));
+  g_assert_false (gtk_widget_is_visible (sch_test_ui_find (editor, GTK_TYPE_BUTTON, "_Reopen")));
+  g_free (sch_test_ui_save_screenshot (window, "case-unknown-type"));
+
+  g_assert_true (sch_test_ui_activate (window, "win.print", NULL));
+  dialog = wait_for_message ("The Case Cannot Be Printed", 2000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“withdrawn-local-type”"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "is not in the catalog"));
+  g_assert_null (find_toplevel (SCH_TYPE_PRINT_PREVIEW));
+  respond (dialog, "_Close");
+
+  /* Neither the editor's shortcuts nor the documents view need the type. */
+  g_assert_true (sch_test_ui_activate (window, "win.add-family-member", NULL));
+  g_assert_true (sch_test_ui_activate (window, "win.show-view", g_variant_new_string ("documents")));
+  sch_test_ui_wait (100);
+  documents_page = sch_test_ui_find (window, ADW_TYPE_STATUS_PAGE, "Documents Not Shown");
+  g_assert_nonnull (documents_page);
+  g_assert_true (gtk_widget_is_visible (documents_page));
+  g_assert_true (sch_test_ui_activate (window, "win.show-view", g_variant_new_string ("details")));
+  sch_test_ui_wait (100);
+
+  after = load (sch_case_get_uuid (kase));
+  data_after = sch_case_dup_data_json (after);
+  g_assert_cmpstr (data_after, ==, data_before);
+  g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_COMPLETE);
+  g_assert_cmpuint (count_journal (sch_case_get_uuid (kase), "printed"), ==, 0);
+
   sch_window_open_case (SCH_WINDOW (window), case_a);
   sch_test_ui_wait (100);
 }
@@ -1627,6 +1694,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-print/save-as-pdf", test_save_as_pdf);
   g_test_add_func ("/ui-print/office-missing", test_office_missing);
   g_test_add_func ("/ui-print/print-draft", test_print_draft);
+  g_test_add_func ("/ui-print/print-unknown-type", test_print_unknown_type);
   g_test_add_func ("/ui-print/info-sheet", test_info_sheet);
   g_test_add_func ("/ui-print/signed-form-start", test_signed_form_start);
   g_test_add_func ("/ui-print/signed-form-pnm", test_signed_form_pnm);

@@ -1039,6 +1039,54 @@ case_label (const char *uuid)
   return g_strdup_printf ("%s — %s", short_id, name);
 }
 
+/* The case chooser "File as Signed Form of…", once it is shown. */
+static GtkWidget *
+wait_for_chooser (void)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+          if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (toplevel)), "File as Signed Form of…") == 0 &&
+              gtk_widget_get_visible (toplevel))
+            return toplevel;
+        }
+      sch_test_ui_wait (20);
+    }
+
+  return NULL;
+}
+
+/* In the chooser, the one case @search finds, filed there with "File Here". */
+static void
+choose_in_chooser (GtkWidget *chooser, const char *search_text, const char *screenshot)
+{
+  GtkWidget *search = sch_test_ui_find (chooser, GTK_TYPE_SEARCH_ENTRY, "Search cases");
+  GtkWidget *list_view = sch_test_ui_find (chooser, GTK_TYPE_LIST_VIEW, "Cases");
+  GtkWidget *file_button = sch_test_ui_find (chooser, GTK_TYPE_BUTTON, "_File Here");
+  GtkSelectionModel *model;
+
+  g_assert_nonnull (search);
+  g_assert_nonnull (list_view);
+  g_assert_nonnull (file_button);
+  sch_test_ui_type (search, search_text);
+  sch_test_ui_wait (300);
+  model = gtk_list_view_get_model (GTK_LIST_VIEW (list_view));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_false (gtk_widget_get_sensitive (file_button));
+  gtk_selection_model_select_item (model, 0, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (file_button));
+  if (screenshot != NULL)
+    g_free (sch_test_ui_save_screenshot (chooser, screenshot));
+  g_signal_emit_by_name (file_button, "clicked");
+}
+
 /* Pages 1 and 3 come back first, page 2 later: the case waits for it, then
  * the pages stand in order and the case is signed. */
 static void
@@ -1297,6 +1345,7 @@ test_signed_form_other_case (void)
   dialog = wait_for_message ("Signed Form of Another Case", 60000);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), label));
+  g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Choose Case…"));
   g_free (sch_test_ui_save_screenshot (GTK_WIDGET (dialog), "signed-form-other-case"));
   /* Nothing is filed before the clerk says so. */
   pages = signed_pages (case_b);
@@ -1310,6 +1359,68 @@ test_signed_form_other_case (void)
   pages = signed_pages (case_b);
   g_assert_cmpuint (pages->len, ==, scans->len);
   g_assert_cmpint (sch_page_get_source (g_ptr_array_index (pages, 0)), ==, SCH_PAGE_SOURCE_SCAN);
+}
+
+/* Page 1 of case C's form while case A is open, and the clerk knows it
+ * belongs to case D (the resident signed the wrong printout): chosen by
+ * hand, it is filed as D's first missing page; C gets nothing. */
+static void
+test_signed_form_other_case_chosen (void)
+{
+  g_autofree char *coded = create_complete_case ("Coded-Abebe");
+  g_autofree char *chosen = create_complete_case ("Chosen-Lindqvist");
+  g_autofree char *coded_label = case_label (coded);
+  g_autofree char *chosen_label = case_label (chosen);
+  g_autofree char *toast = NULL;
+  g_autofree char *journalled = NULL;
+  g_autoptr(GPtrArray) scans = NULL;
+  g_autoptr(GPtrArray) scanned = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SchSignedFormIntake) intake = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(SchCase) kase = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *chooser;
+  Scan *scan;
+  gboolean finished;
+  guint n_chosen_pages;
+
+  mark_printed (coded);
+  n_chosen_pages = mark_printed (chosen);
+  scans = scan_form (coded);
+  scan = g_ptr_array_index (scans, 0);
+  g_ptr_array_add (scanned, sch_scanned_page_new (scan->jpeg, "image/jpeg", scan->width, scan->height, SCAN_DPI));
+
+  intake = new_intake (case_a, &finished);
+  sch_signed_form_intake_take_scans (intake, scanned);
+  dialog = wait_for_message ("Signed Form of Another Case", 60000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), coded_label));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "or choose the case they belong to?"));
+  respond (dialog, "_Choose Case…");
+
+  chooser = wait_for_chooser ();
+  g_assert_nonnull (chooser);
+  choose_in_chooser (chooser, "Lindqvist", NULL);
+
+  /* One page of a longer form: the case awaits the others. */
+  dialog = wait_for_message ("Signed Form Incomplete", 10000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), chosen_label));
+  toast = g_strdup_printf ("Filed as page 1 of the signed form of case %s", chosen_label);
+  g_assert_nonnull (sch_test_ui_find (window, GTK_TYPE_LABEL, toast));
+  respond (dialog, "_Close");
+  g_assert_true (sch_test_ui_wait_for (&finished, 5000));
+
+  pages = signed_pages (chosen);
+  g_assert_cmpuint (pages->len, ==, 1);
+  journalled = g_strdup_printf ("form pages 1 of %u, printout 1, chosen by the clerk", n_chosen_pages);
+  g_assert_true (journal_has (chosen, "signed-form-filed", journalled));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = signed_pages (coded);
+  g_assert_cmpuint (pages->len, ==, 0);
+  g_assert_cmpuint (count_journal (coded, "signed-form-filed"), ==, 0);
+  kase = load (coded);
+  g_assert_cmpint (sch_case_get_state (kase), ==, SCH_CASE_STATE_AWAITING_SIGNATURE);
 }
 
 /* A real form page whose code was scribbled over: nothing is read from
@@ -1391,11 +1502,7 @@ test_signed_form_sane (void)
   AdwMessageDialog *dialog;
   GtkWidget *scan_dialog;
   GtkWidget *scan_button;
-  GtkWidget *chooser = NULL;
-  GtkWidget *search;
-  GtkWidget *list_view;
-  GtkSelectionModel *model;
-  GtkWidget *file_button;
+  GtkWidget *chooser;
   g_autofree char *uuid = create_complete_case ("Ngata-Wilson");
   g_autofree char *label = case_label (uuid);
   g_autofree char *journalled = NULL;
@@ -1429,38 +1536,9 @@ test_signed_form_sane (void)
   g_free (sch_test_ui_save_screenshot (GTK_WIDGET (dialog), "signed-form-no-qr"));
   respond (dialog, "_Choose Case…");
 
-  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (chooser == NULL && g_get_monotonic_time () < end)
-    {
-      GListModel *toplevels = gtk_window_get_toplevels ();
-
-      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-        {
-          g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-          if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (toplevel)), "File as Signed Form of…") == 0 &&
-              gtk_widget_get_visible (toplevel))
-            chooser = toplevel;
-        }
-      sch_test_ui_wait (20);
-    }
+  chooser = wait_for_chooser ();
   g_assert_nonnull (chooser);
-
-  search = sch_test_ui_find (chooser, GTK_TYPE_SEARCH_ENTRY, "Search cases");
-  g_assert_nonnull (search);
-  sch_test_ui_type (search, "Ngata");
-  sch_test_ui_wait (300);
-  list_view = sch_test_ui_find (chooser, GTK_TYPE_LIST_VIEW, "Cases");
-  g_assert_nonnull (list_view);
-  model = gtk_list_view_get_model (GTK_LIST_VIEW (list_view));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
-  file_button = sch_test_ui_find (chooser, GTK_TYPE_BUTTON, "_File Here");
-  g_assert_nonnull (file_button);
-  g_assert_false (gtk_widget_get_sensitive (file_button));
-  gtk_selection_model_select_item (model, 0, TRUE);
-  g_assert_true (gtk_widget_get_sensitive (file_button));
-  g_free (sch_test_ui_save_screenshot (chooser, "signed-form-choose-case"));
-  g_signal_emit_by_name (file_button, "clicked");
+  choose_in_chooser (chooser, "Ngata", "signed-form-choose-case");
 
   /* One page of a longer form: filed as page 1, the case still waits. */
   dialog = wait_for_message ("Signed Form Incomplete", 10000);
@@ -1703,6 +1781,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-print/signed-form-reprinted", test_signed_form_reprinted);
   g_test_add_func ("/ui-print/signed-form-locked", test_signed_form_locked);
   g_test_add_func ("/ui-print/signed-form-other-case", test_signed_form_other_case);
+  g_test_add_func ("/ui-print/signed-form-other-case-chosen", test_signed_form_other_case_chosen);
   g_test_add_func ("/ui-print/signed-form-scribbled", test_signed_form_scribbled);
   g_test_add_func ("/ui-print/signed-form-damaged", test_signed_form_damaged);
   g_test_add_func ("/ui-print/signed-form-sane", test_signed_form_sane);

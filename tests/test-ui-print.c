@@ -553,8 +553,9 @@ test_language_locked_case (void)
 }
 
 /* "Save as PDF…" as the clerk's choice of file completes it: the file
- * holds the pages of the preview, the journal says it was saved, and the
- * case awaits its signed form. */
+ * holds the pages of the preview, says in its properties that it is the
+ * form and the receipt, from the office, made now; the journal says it
+ * was saved, and the case awaits its signed form. */
 static void
 test_save_as_pdf (void)
 {
@@ -568,6 +569,15 @@ test_save_as_pdf (void)
   g_autoptr(SchCase) after = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *journalled = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *author = NULL;
+  g_autofree char *creator = NULL;
+  g_autofree char *want_title = g_strdup_printf ("Foglio delle firme e Ricevuta della domanda – %s",
+                                                 sch_app_type_get_title (family_type (), "it"));
+  /* PDF dates have whole seconds. */
+  gint64 started = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) created = NULL;
+  g_autoptr(GDateTime) modified = NULL;
   SchPrintPreview *preview;
   gboolean printed = FALSE;
   guint n_pages;
@@ -600,6 +610,20 @@ test_save_as_pdf (void)
       g_assert_cmpstr (got, ==, want);
     }
 
+  title = poppler_document_get_title (saved);
+  author = poppler_document_get_author (saved);
+  creator = poppler_document_get_creator (saved);
+  created = poppler_document_get_creation_date_time (saved);
+  modified = poppler_document_get_modification_date_time (saved);
+  g_assert_cmpstr (title, ==, want_title);
+  g_assert_cmpstr (author, ==, TEST_OFFICE);
+  g_assert_cmpstr (creator, ==, "Schalter");
+  g_assert_nonnull (created);
+  g_assert_cmpint (g_date_time_to_unix (created), >=, started);
+  g_assert_cmpint (g_date_time_to_unix (created), <=, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_nonnull (modified);
+  g_assert_true (g_date_time_equal (modified, created));
+
   after = load (uuid);
   g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_AWAITING_SIGNATURE);
   journalled = g_strdup_printf ("form+receipt, it, printout 1, form pages %u, saved as PDF", n_pages - 1);
@@ -621,6 +645,7 @@ test_office_missing (void)
   g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
   g_autoptr(PopplerDocument) document = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *author = NULL;
   g_autofree char *phone = g_settings_get_string (settings, "office-phone");
   g_autofree char *short_id = g_strndup (case_a, 8);
   g_autofree char *quote = g_strdup_printf ("Per informazioni indicate il numero della domanda %s.", short_id);
@@ -644,6 +669,9 @@ test_office_missing (void)
   g_assert_null (strstr (text, TEST_OFFICE));
   g_assert_null (strstr (text, "rivolgetevi a"));
   g_assert_nonnull (strstr (text, quote));
+  /* No office, no author: not an empty one. */
+  author = poppler_document_get_author (document);
+  g_assert_null (author);
   g_free (sch_test_ui_save_screenshot (GTK_WIDGET (preview), "print-preview-office-missing"));
 
   g_signal_emit_by_name (banner_button, "clicked");

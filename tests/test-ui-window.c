@@ -768,14 +768,24 @@ test_toasts (void)
 
 /* Every control a clerk can reach has a name a screen reader can say: the
  * main window with a family case in each of its views, and every page of
- * the preferences. */
+ * the preferences, with the certificate files set so that their clear
+ * buttons are shown too. */
 static void
 test_labelled (void)
 {
+  GSettings *settings = sch_application_get_settings (app);
   g_autoptr(SchCase) kase = NULL;
   g_autoptr(GError) error = NULL;
   const char *views[] = { "details", "documents", "history" };
   const char *pages[] = { "general", "migration-office" };
+  const struct {
+    const char *key;
+    const char *clear_label;
+  } files[] = {
+    { "ca-file", "Do not use a CA file" },
+    { "client-cert-file", "Do not use a client certificate" },
+    { "client-key-file", "Do not use a client certificate key" },
+  };
   GtkWidget *prefs;
 
   kase = sch_store_create_case (store (), "family-reunification", &error);
@@ -792,6 +802,8 @@ test_labelled (void)
       sch_test_ui_assert_labelled (window);
     }
 
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_settings_set_string (settings, files[i].key, "/etc/schalter/office.pem");
   g_assert_true (sch_test_ui_activate (window, "app.preferences", NULL));
   sch_test_ui_wait (200);
   prefs = find_toplevel (SCH_TYPE_PREFERENCES_WINDOW);
@@ -802,8 +814,18 @@ test_labelled (void)
       sch_test_ui_wait (50);
       sch_test_ui_assert_labelled (prefs);
     }
+  /* Each clear button says which file it clears. */
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      GtkWidget *clear = sch_test_ui_find (prefs, GTK_TYPE_BUTTON, files[i].clear_label);
+
+      g_assert_nonnull (clear);
+      g_assert_true (gtk_widget_get_mapped (clear));
+    }
   gtk_window_close (GTK_WINDOW (prefs));
   sch_test_ui_wait (100);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_settings_reset (settings, files[i].key);
 }
 
 static void

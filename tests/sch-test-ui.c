@@ -200,13 +200,17 @@ has_label_text (GtkWidget *widget)
 }
 
 /* What a screen reader would say for @widget comes from an accessible
- * label, a labelled-by relation, or the control's own visible text. */
+ * label, a labelled-by relation, or the control's own visible text. A
+ * button's labelled-by relation does not count: GTK points it at the
+ * button's own child, which for an icon says nothing. */
 static gboolean
 is_labelled (GtkWidget *widget)
 {
   GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
 
-  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return TRUE;
+  if (!GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (widget) &&
       gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
     return TRUE;
   if (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)) != NULL)
@@ -232,9 +236,18 @@ is_inner_part (GtkWidget *widget)
 {
   GtkWidget *parent = gtk_widget_get_parent (widget);
 
-  return parent != NULL &&
-         (GTK_IS_DROP_DOWN (parent) || GTK_IS_MENU_BUTTON (parent) || GTK_IS_SPIN_BUTTON (parent) ||
-          GTK_IS_WINDOW_CONTROLS (parent) || ADW_IS_SPLIT_BUTTON (parent));
+  if (parent != NULL &&
+      (GTK_IS_DROP_DOWN (parent) || GTK_IS_MENU_BUTTON (parent) || GTK_IS_SPIN_BUTTON (parent) ||
+       GTK_IS_WINDOW_CONTROLS (parent) || ADW_IS_SPLIT_BUTTON (parent)))
+    return TRUE;
+
+  /* libadwaita 1.2 gives two icons of its own a tooltip only: a toast's
+   * close button and a password row's "show text" (the app adds no
+   * icon-only button to either). Its toast widget is a private type. */
+  if (!GTK_IS_BUTTON (widget) || has_label_text (widget))
+    return FALSE;
+  return (parent != NULL && g_str_equal (G_OBJECT_TYPE_NAME (parent), "AdwToastWidget")) ||
+         gtk_widget_get_ancestor (widget, ADW_TYPE_PASSWORD_ENTRY_ROW) != NULL;
 }
 
 static void

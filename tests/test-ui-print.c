@@ -15,6 +15,7 @@
 
 #include "print-test-data.h"
 #include "sch-application.h"
+#include "sch-case-editor.h"
 #include "sch-form-renderer.h"
 #include "sch-preferences-window.h"
 #include "sch-print-preview.h"
@@ -552,8 +553,9 @@ test_language_locked_case (void)
 }
 
 /* "Save as PDF…" as the clerk's choice of file completes it: the file
- * holds the pages of the preview, the journal says it was saved, and the
- * case awaits its signed form. */
+ * holds the pages of the preview, says in its properties that it is the
+ * form and the receipt, from the office, made now; the journal says it
+ * was saved, and the case awaits its signed form. */
 static void
 test_save_as_pdf (void)
 {
@@ -567,6 +569,15 @@ test_save_as_pdf (void)
   g_autoptr(SchCase) after = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *journalled = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *author = NULL;
+  g_autofree char *creator = NULL;
+  g_autofree char *want_title = g_strdup_printf ("Foglio delle firme e Ricevuta della domanda – %s",
+                                                 sch_app_type_get_title (family_type (), "it"));
+  /* PDF dates have whole seconds. */
+  gint64 started = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) created = NULL;
+  g_autoptr(GDateTime) modified = NULL;
   SchPrintPreview *preview;
   gboolean printed = FALSE;
   guint n_pages;
@@ -599,6 +610,20 @@ test_save_as_pdf (void)
       g_assert_cmpstr (got, ==, want);
     }
 
+  title = poppler_document_get_title (saved);
+  author = poppler_document_get_author (saved);
+  creator = poppler_document_get_creator (saved);
+  created = poppler_document_get_creation_date_time (saved);
+  modified = poppler_document_get_modification_date_time (saved);
+  g_assert_cmpstr (title, ==, want_title);
+  g_assert_cmpstr (author, ==, TEST_OFFICE);
+  g_assert_cmpstr (creator, ==, "Schalter");
+  g_assert_nonnull (created);
+  g_assert_cmpint (g_date_time_to_unix (created), >=, started);
+  g_assert_cmpint (g_date_time_to_unix (created), <=, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_nonnull (modified);
+  g_assert_true (g_date_time_equal (modified, created));
+
   after = load (uuid);
   g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_AWAITING_SIGNATURE);
   journalled = g_strdup_printf ("form+receipt, it, printout 1, form pages %u, saved as PDF", n_pages - 1);
@@ -620,6 +645,7 @@ test_office_missing (void)
   g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
   g_autoptr(PopplerDocument) document = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *author = NULL;
   g_autofree char *phone = g_settings_get_string (settings, "office-phone");
   g_autofree char *short_id = g_strndup (case_a, 8);
   g_autofree char *quote = g_strdup_printf ("Per informazioni indicate il numero della domanda %s.", short_id);
@@ -643,6 +669,9 @@ test_office_missing (void)
   g_assert_null (strstr (text, TEST_OFFICE));
   g_assert_null (strstr (text, "rivolgetevi a"));
   g_assert_nonnull (strstr (text, quote));
+  /* No office, no author: not an empty one. */
+  author = poppler_document_get_author (document);
+  g_assert_null (author);
   g_free (sch_test_ui_save_screenshot (GTK_WIDGET (preview), "print-preview-office-missing"));
 
   g_signal_emit_by_name (banner_button, "clicked");
@@ -687,6 +716,72 @@ test_print_draft (void)
   respond (dialog, "_Close");
   g_assert_true (sch_store_delete_draft (store (), draft, &error));
   g_assert_no_error (error);
+  sch_window_open_case (SCH_WINDOW (window), case_a);
+  sch_test_ui_wait (100);
+}
+
+/* A complete case of a type the office has since removed from its
+ * catalog: it opens with its data shown as stored, and Ctrl+P says why
+ * nothing can be printed instead of opening a preview. */
+static void
+test_print_unknown_type (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SchCase) kase = sch_store_create_case (store (), "withdrawn-local-type", &error);
+  g_autoptr(SchCase) after = NULL;
+  g_autofree char *data_before = NULL;
+  g_autofree char *data_after = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *editor;
+  GtkWidget *documents_page;
+
+  g_assert_no_error (error);
+  sch_case_set_value (kase, "person", 0, "official_name", "Withdrawn-Šimková");
+  sch_case_add_item (kase, "family");
+  sch_case_set_value (kase, "family", 0, "first_names", "Tereza");
+  g_assert_true (sch_store_save_case (store (), kase, &error));
+  g_assert_true (sch_store_set_state (store (), kase, SCH_CASE_STATE_COMPLETE, &error));
+  g_assert_no_error (error);
+  data_before = sch_case_dup_data_json (kase);
+
+  sch_window_open_case (SCH_WINDOW (window), sch_case_get_uuid (kase));
+  sch_test_ui_wait (200);
+  g_assert_null (wait_for_message ("The case could not be opened", 100));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "print"));
+  /* What was captured is there to read, the reason beside it. */
+  editor = sch_test_ui_find (window, SCH_TYPE_CASE_EDITOR, "SchCaseEditor");
+  g_assert_nonnull (editor);
+  g_assert_nonnull (sch_test_ui_find (editor, GTK_TYPE_LABEL, "Withdrawn-Šimková"));
+  g_assert_nonnull (sch_test_ui_find (editor, GTK_TYPE_LABEL, "Tereza"));
+  g_assert_nonnull (sch_test_ui_find (editor, GTK_TYPE_LABEL, "Unknown application type “withdrawn-local-type”"));
+  g_assert_false (gtk_widget_is_visible (sch_test_ui_find (editor, GTK_TYPE_BUTTON, "_Mark Complete")));
+  g_assert_false (gtk_widget_is_visible (sch_test_ui_find (editor, GTK_TYPE_BUTTON, "_Reopen")));
+  g_free (sch_test_ui_save_screenshot (window, "case-unknown-type"));
+
+  g_assert_true (sch_test_ui_activate (window, "win.print", NULL));
+  dialog = wait_for_message ("The Case Cannot Be Printed", 2000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“withdrawn-local-type”"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "is not in the catalog"));
+  g_assert_null (find_toplevel (SCH_TYPE_PRINT_PREVIEW));
+  respond (dialog, "_Close");
+
+  /* Neither the editor's shortcuts nor the documents view need the type. */
+  g_assert_true (sch_test_ui_activate (window, "win.add-family-member", NULL));
+  g_assert_true (sch_test_ui_activate (window, "win.show-view", g_variant_new_string ("documents")));
+  sch_test_ui_wait (100);
+  documents_page = sch_test_ui_find (window, ADW_TYPE_STATUS_PAGE, "Documents Not Shown");
+  g_assert_nonnull (documents_page);
+  g_assert_true (gtk_widget_is_visible (documents_page));
+  g_assert_true (sch_test_ui_activate (window, "win.show-view", g_variant_new_string ("details")));
+  sch_test_ui_wait (100);
+
+  after = load (sch_case_get_uuid (kase));
+  data_after = sch_case_dup_data_json (after);
+  g_assert_cmpstr (data_after, ==, data_before);
+  g_assert_cmpint (sch_case_get_state (after), ==, SCH_CASE_STATE_COMPLETE);
+  g_assert_cmpuint (count_journal (sch_case_get_uuid (kase), "printed"), ==, 0);
+
   sch_window_open_case (SCH_WINDOW (window), case_a);
   sch_test_ui_wait (100);
 }
@@ -972,6 +1067,54 @@ case_label (const char *uuid)
   return g_strdup_printf ("%s — %s", short_id, name);
 }
 
+/* The case chooser "File as Signed Form of…", once it is shown. */
+static GtkWidget *
+wait_for_chooser (void)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+          if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (toplevel)), "File as Signed Form of…") == 0 &&
+              gtk_widget_get_visible (toplevel))
+            return toplevel;
+        }
+      sch_test_ui_wait (20);
+    }
+
+  return NULL;
+}
+
+/* In the chooser, the one case @search finds, filed there with "File Here". */
+static void
+choose_in_chooser (GtkWidget *chooser, const char *search_text, const char *screenshot)
+{
+  GtkWidget *search = sch_test_ui_find (chooser, GTK_TYPE_SEARCH_ENTRY, "Search cases");
+  GtkWidget *list_view = sch_test_ui_find (chooser, GTK_TYPE_LIST_VIEW, "Cases");
+  GtkWidget *file_button = sch_test_ui_find (chooser, GTK_TYPE_BUTTON, "_File Here");
+  GtkSelectionModel *model;
+
+  g_assert_nonnull (search);
+  g_assert_nonnull (list_view);
+  g_assert_nonnull (file_button);
+  sch_test_ui_type (search, search_text);
+  sch_test_ui_wait (300);
+  model = gtk_list_view_get_model (GTK_LIST_VIEW (list_view));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_false (gtk_widget_get_sensitive (file_button));
+  gtk_selection_model_select_item (model, 0, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (file_button));
+  if (screenshot != NULL)
+    g_free (sch_test_ui_save_screenshot (chooser, screenshot));
+  g_signal_emit_by_name (file_button, "clicked");
+}
+
 /* Pages 1 and 3 come back first, page 2 later: the case waits for it, then
  * the pages stand in order and the case is signed. */
 static void
@@ -1230,6 +1373,7 @@ test_signed_form_other_case (void)
   dialog = wait_for_message ("Signed Form of Another Case", 60000);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), label));
+  g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Choose Case…"));
   g_free (sch_test_ui_save_screenshot (GTK_WIDGET (dialog), "signed-form-other-case"));
   /* Nothing is filed before the clerk says so. */
   pages = signed_pages (case_b);
@@ -1243,6 +1387,68 @@ test_signed_form_other_case (void)
   pages = signed_pages (case_b);
   g_assert_cmpuint (pages->len, ==, scans->len);
   g_assert_cmpint (sch_page_get_source (g_ptr_array_index (pages, 0)), ==, SCH_PAGE_SOURCE_SCAN);
+}
+
+/* Page 1 of case C's form while case A is open, and the clerk knows it
+ * belongs to case D (the resident signed the wrong printout): chosen by
+ * hand, it is filed as D's first missing page; C gets nothing. */
+static void
+test_signed_form_other_case_chosen (void)
+{
+  g_autofree char *coded = create_complete_case ("Coded-Abebe");
+  g_autofree char *chosen = create_complete_case ("Chosen-Lindqvist");
+  g_autofree char *coded_label = case_label (coded);
+  g_autofree char *chosen_label = case_label (chosen);
+  g_autofree char *toast = NULL;
+  g_autofree char *journalled = NULL;
+  g_autoptr(GPtrArray) scans = NULL;
+  g_autoptr(GPtrArray) scanned = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SchSignedFormIntake) intake = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(SchCase) kase = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *chooser;
+  Scan *scan;
+  gboolean finished;
+  guint n_chosen_pages;
+
+  mark_printed (coded);
+  n_chosen_pages = mark_printed (chosen);
+  scans = scan_form (coded);
+  scan = g_ptr_array_index (scans, 0);
+  g_ptr_array_add (scanned, sch_scanned_page_new (scan->jpeg, "image/jpeg", scan->width, scan->height, SCAN_DPI));
+
+  intake = new_intake (case_a, &finished);
+  sch_signed_form_intake_take_scans (intake, scanned);
+  dialog = wait_for_message ("Signed Form of Another Case", 60000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), coded_label));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "or choose the case they belong to?"));
+  respond (dialog, "_Choose Case…");
+
+  chooser = wait_for_chooser ();
+  g_assert_nonnull (chooser);
+  choose_in_chooser (chooser, "Lindqvist", NULL);
+
+  /* One page of a longer form: the case awaits the others. */
+  dialog = wait_for_message ("Signed Form Incomplete", 10000);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), chosen_label));
+  toast = g_strdup_printf ("Filed as page 1 of the signed form of case %s", chosen_label);
+  g_assert_nonnull (sch_test_ui_find (window, GTK_TYPE_LABEL, toast));
+  respond (dialog, "_Close");
+  g_assert_true (sch_test_ui_wait_for (&finished, 5000));
+
+  pages = signed_pages (chosen);
+  g_assert_cmpuint (pages->len, ==, 1);
+  journalled = g_strdup_printf ("form pages 1 of %u, printout 1, chosen by the clerk", n_chosen_pages);
+  g_assert_true (journal_has (chosen, "signed-form-filed", journalled));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = signed_pages (coded);
+  g_assert_cmpuint (pages->len, ==, 0);
+  g_assert_cmpuint (count_journal (coded, "signed-form-filed"), ==, 0);
+  kase = load (coded);
+  g_assert_cmpint (sch_case_get_state (kase), ==, SCH_CASE_STATE_AWAITING_SIGNATURE);
 }
 
 /* A real form page whose code was scribbled over: nothing is read from
@@ -1324,11 +1530,7 @@ test_signed_form_sane (void)
   AdwMessageDialog *dialog;
   GtkWidget *scan_dialog;
   GtkWidget *scan_button;
-  GtkWidget *chooser = NULL;
-  GtkWidget *search;
-  GtkWidget *list_view;
-  GtkSelectionModel *model;
-  GtkWidget *file_button;
+  GtkWidget *chooser;
   g_autofree char *uuid = create_complete_case ("Ngata-Wilson");
   g_autofree char *label = case_label (uuid);
   g_autofree char *journalled = NULL;
@@ -1362,38 +1564,9 @@ test_signed_form_sane (void)
   g_free (sch_test_ui_save_screenshot (GTK_WIDGET (dialog), "signed-form-no-qr"));
   respond (dialog, "_Choose Case…");
 
-  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (chooser == NULL && g_get_monotonic_time () < end)
-    {
-      GListModel *toplevels = gtk_window_get_toplevels ();
-
-      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-        {
-          g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-          if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (toplevel)), "File as Signed Form of…") == 0 &&
-              gtk_widget_get_visible (toplevel))
-            chooser = toplevel;
-        }
-      sch_test_ui_wait (20);
-    }
+  chooser = wait_for_chooser ();
   g_assert_nonnull (chooser);
-
-  search = sch_test_ui_find (chooser, GTK_TYPE_SEARCH_ENTRY, "Search cases");
-  g_assert_nonnull (search);
-  sch_test_ui_type (search, "Ngata");
-  sch_test_ui_wait (300);
-  list_view = sch_test_ui_find (chooser, GTK_TYPE_LIST_VIEW, "Cases");
-  g_assert_nonnull (list_view);
-  model = gtk_list_view_get_model (GTK_LIST_VIEW (list_view));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
-  file_button = sch_test_ui_find (chooser, GTK_TYPE_BUTTON, "_File Here");
-  g_assert_nonnull (file_button);
-  g_assert_false (gtk_widget_get_sensitive (file_button));
-  gtk_selection_model_select_item (model, 0, TRUE);
-  g_assert_true (gtk_widget_get_sensitive (file_button));
-  g_free (sch_test_ui_save_screenshot (chooser, "signed-form-choose-case"));
-  g_signal_emit_by_name (file_button, "clicked");
+  choose_in_chooser (chooser, "Ngata", "signed-form-choose-case");
 
   /* One page of a longer form: filed as page 1, the case still waits. */
   dialog = wait_for_message ("Signed Form Incomplete", 10000);
@@ -1627,6 +1800,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-print/save-as-pdf", test_save_as_pdf);
   g_test_add_func ("/ui-print/office-missing", test_office_missing);
   g_test_add_func ("/ui-print/print-draft", test_print_draft);
+  g_test_add_func ("/ui-print/print-unknown-type", test_print_unknown_type);
   g_test_add_func ("/ui-print/info-sheet", test_info_sheet);
   g_test_add_func ("/ui-print/signed-form-start", test_signed_form_start);
   g_test_add_func ("/ui-print/signed-form-pnm", test_signed_form_pnm);
@@ -1635,6 +1809,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-print/signed-form-reprinted", test_signed_form_reprinted);
   g_test_add_func ("/ui-print/signed-form-locked", test_signed_form_locked);
   g_test_add_func ("/ui-print/signed-form-other-case", test_signed_form_other_case);
+  g_test_add_func ("/ui-print/signed-form-other-case-chosen", test_signed_form_other_case_chosen);
   g_test_add_func ("/ui-print/signed-form-scribbled", test_signed_form_scribbled);
   g_test_add_func ("/ui-print/signed-form-damaged", test_signed_form_damaged);
   g_test_add_func ("/ui-print/signed-form-sane", test_signed_form_sane);

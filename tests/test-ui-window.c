@@ -769,14 +769,24 @@ test_toasts (void)
 
 /* Every control a clerk can reach has a name a screen reader can say: the
  * main window with a family case in each of its views, and every page of
- * the preferences. */
+ * the preferences, with the certificate files set so that their clear
+ * buttons are shown too. */
 static void
 test_labelled (void)
 {
+  GSettings *settings = sch_application_get_settings (app);
   g_autoptr(SchCase) kase = NULL;
   g_autoptr(GError) error = NULL;
   const char *views[] = { "details", "documents", "history" };
   const char *pages[] = { "general", "migration-office" };
+  const struct {
+    const char *key;
+    const char *clear_label;
+  } files[] = {
+    { "ca-file", "Do not use a CA file" },
+    { "client-cert-file", "Do not use a client certificate" },
+    { "client-key-file", "Do not use a client certificate key" },
+  };
   GtkWidget *prefs;
 
   kase = sch_store_create_case (store (), "family-reunification", &error);
@@ -793,6 +803,8 @@ test_labelled (void)
       sch_test_ui_assert_labelled (window);
     }
 
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_settings_set_string (settings, files[i].key, "/etc/schalter/office.pem");
   g_assert_true (sch_test_ui_activate (window, "app.preferences", NULL));
   sch_test_ui_wait (200);
   prefs = find_toplevel (SCH_TYPE_PREFERENCES_WINDOW);
@@ -803,8 +815,18 @@ test_labelled (void)
       sch_test_ui_wait (50);
       sch_test_ui_assert_labelled (prefs);
     }
+  /* Each clear button says which file it clears. */
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      GtkWidget *clear = sch_test_ui_find (prefs, GTK_TYPE_BUTTON, files[i].clear_label);
+
+      g_assert_nonnull (clear);
+      g_assert_true (gtk_widget_get_mapped (clear));
+    }
   gtk_window_close (GTK_WINDOW (prefs));
   sch_test_ui_wait (100);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_settings_reset (settings, files[i].key);
 }
 
 static void
@@ -877,9 +899,13 @@ test_preferences (void)
   g_assert_null (find_toplevel (SCH_TYPE_PREFERENCES_WINDOW));
 }
 
+/* The about window shows the version and an icon the app installs (the
+ * icons of data/desktop, also in a development build). */
 static void
 test_about (void)
 {
+  g_autofree char *icons = g_build_filename (g_getenv ("SCHALTER_SOURCE_DIR"), "data", "desktop", "icons", NULL);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (window));
   GtkWidget *about;
 
   g_assert_true (sch_test_ui_activate (window, "app.about", NULL));
@@ -887,6 +913,8 @@ test_about (void)
   about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_icon_theme_add_search_path (theme, icons);
+  g_assert_true (gtk_icon_theme_has_icon (theme, adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about))));
   gtk_window_close (GTK_WINDOW (about));
   sch_test_ui_wait (100);
 }

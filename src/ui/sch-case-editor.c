@@ -150,10 +150,12 @@ state_allows_editing (SchCaseState state)
   return state != SCH_CASE_STATE_COMPLETE && sch_case_state_is_editable (state);
 }
 
+/* Without its type (gone from the catalog) a case has no form to edit. */
 static gboolean
 is_editable (SchCaseEditor *self)
 {
-  return self->kase != NULL && state_allows_editing (sch_case_get_state (self->kase));
+  return self->kase != NULL && self->type != NULL &&
+         state_allows_editing (sch_case_get_state (self->kase));
 }
 
 /* Returns the value to store: the normalised one when valid, else as typed. */
@@ -395,6 +397,25 @@ set_state_badge (SchCaseEditor *self, SchCaseState state)
   gtk_widget_set_css_classes (GTK_WIDGET (self->state_badge), classes);
 }
 
+/* What the summary says of a case whose type is not in the catalog: it
+ * cannot be checked, so nothing can be completed or reopened. */
+static void
+update_summary_unknown_type (SchCaseEditor *self)
+{
+  set_state_badge (self, sch_case_get_state (self->kase));
+  gtk_widget_set_visible (self->mark_complete_button, FALSE);
+  gtk_widget_set_visible (self->reopen_button, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.mark-complete", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.reopen", FALSE);
+  gtk_image_set_from_icon_name (self->status_icon, "dialog-warning-symbolic");
+  gtk_label_set_text (self->status_label,
+                      _("This application type is not in the catalog. The data of the case is kept "
+                        "and shown below as stored, but the case cannot be changed, completed or "
+                        "printed until your IT support restores the catalog file that defines the type."));
+  clear_box (self->problem_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_list), FALSE);
+}
+
 static void
 update_summary (SchCaseEditor *self)
 {
@@ -403,8 +424,13 @@ update_summary (SchCaseEditor *self)
   gboolean draft;
   g_autofree char *text = NULL;
 
-  if (self->kase == NULL || self->type == NULL)
+  if (self->kase == NULL)
     return;
+  if (self->type == NULL)
+    {
+      update_summary_unknown_type (self);
+      return;
+    }
 
   state = sch_case_get_state (self->kase);
   draft = state_allows_editing (state);
@@ -620,6 +646,66 @@ show_server_errors (SchCaseEditor *self)
     }
 }
 
+/* One group (or one entry of a list) of stored values, under the ids the
+ * data uses: the labels would have come from the missing type. */
+static GtkWidget *
+stored_section_new (const char *title, JsonObject *values)
+{
+  GtkWidget *section = adw_preferences_group_new ();
+  JsonObjectIter iter;
+  const char *field;
+  JsonNode *node;
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (section), title);
+  json_object_iter_init (&iter, values);
+  while (json_object_iter_next (&iter, &field, &node))
+    {
+      GtkWidget *row = adw_action_row_new ();
+      const char *value = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+
+      /* The value is what the clerk reads; the field's id only tells which. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), value != NULL ? value : "");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), field);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (section), row);
+    }
+
+  return section;
+}
+
+/* A case whose type the catalog no longer has keeps its data visible. */
+static void
+show_stored_values (SchCaseEditor *self)
+{
+  g_autofree char *json = sch_case_dup_data_json (self->kase);
+  g_autoptr(JsonNode) root = json_from_string (json, NULL);
+  g_autofree char *title = g_strdup_printf (_("Unknown application type “%s”"),
+                                            sch_case_get_type_code (self->kase));
+  JsonObjectIter iter;
+  const char *group;
+  JsonNode *node;
+
+  gtk_label_set_text (self->title_label, title);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+
+  json_object_iter_init (&iter, json_node_get_object (root));
+  while (json_object_iter_next (&iter, &group, &node))
+    {
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        gtk_box_append (self->groups_box, stored_section_new (group, json_node_get_object (node)));
+      else if (JSON_NODE_HOLDS_ARRAY (node))
+        for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+          {
+            JsonNode *item = json_array_get_element (json_node_get_array (node), i);
+            g_autofree char *item_title = g_strdup_printf (C_("list entry", "%s %u"), group, i + 1);
+
+            if (JSON_NODE_HOLDS_OBJECT (item))
+              gtk_box_append (self->groups_box, stored_section_new (item_title, json_node_get_object (item)));
+          }
+    }
+}
+
 static void
 rebuild_form (SchCaseEditor *self)
 {
@@ -629,9 +715,16 @@ rebuild_form (SchCaseEditor *self)
   g_ptr_array_set_size (self->rows, 0);
   g_hash_table_remove_all (self->add_buttons);
 
-  if (self->kase == NULL || self->type == NULL)
+  if (self->kase == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  if (self->type == NULL)
+    {
+      show_stored_values (self);
+      update_summary (self);
+      gtk_stack_set_visible_child_name (self->stack, "form");
       return;
     }
 
@@ -655,7 +748,7 @@ mark_complete (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (self->kase == NULL)
+  if (self->kase == NULL || self->type == NULL)
     return;
 
   self->tried = TRUE;
@@ -687,7 +780,7 @@ reopen (GtkWidget *widget, const char *action_name, GVariant *parameter)
   SchCaseEditor *self = SCH_CASE_EDITOR (widget);
   g_autoptr(GError) error = NULL;
 
-  if (self->kase == NULL || sch_case_get_state (self->kase) != SCH_CASE_STATE_COMPLETE)
+  if (self->kase == NULL || self->type == NULL || sch_case_get_state (self->kase) != SCH_CASE_STATE_COMPLETE)
     return;
 
   if (!sch_store_set_state (self->store, self->kase, SCH_CASE_STATE_DRAFT, &error))

@@ -1759,7 +1759,8 @@ fill_pages (SchDocumentsView *self)
     {
       gtk_label_set_text (self->slot_heading, "");
       gtk_label_set_text (self->slot_description, "");
-      gtk_stack_set_visible_child_name (self->pages_stack, "no-slots");
+      gtk_stack_set_visible_child_name (self->pages_stack,
+                                        self->kase != NULL && self->type == NULL ? "unknown-type" : "no-slots");
       return;
     }
 
@@ -1846,9 +1847,14 @@ refresh (SchDocumentsView *self)
       return;
     }
 
-  self->statuses = sch_store_get_slot_status (self->store, self->kase, self->type, &error);
-  if (self->statuses == NULL)
-    g_warning ("Could not read the documents of a case: %s", error->message);
+  /* The slots come from the type: without it (gone from the catalog) the
+   * pages stay stored, and the view says why it shows none. */
+  if (self->type != NULL)
+    {
+      self->statuses = sch_store_get_slot_status (self->store, self->kase, self->type, &error);
+      if (self->statuses == NULL)
+        g_warning ("Could not read the documents of a case: %s", error->message);
+    }
 
   if (self->slot_id == NULL && self->statuses != NULL && self->statuses->len > 0)
     self->slot_id = g_strdup (((SchSlotStatus *) g_ptr_array_index (self->statuses, 0))->slot->id);

@@ -2,7 +2,6 @@
 
 #include "config.h"
 
-#include <cairo-pdf.h>
 #include <glib/gi18n.h>
 
 #include "sch-application.h"
@@ -299,61 +298,17 @@ build_output_free (BuildOutput *output)
   g_free (output);
 }
 
-static cairo_status_t
-append_bytes (void *closure, const unsigned char *data, unsigned int length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* One PDF of all documents, drawn exactly as they are printed. */
 static GBytes *
-write_combined_pdf (GPtrArray *documents, const SchPrintContext *context, GError **error)
+write_combined_pdf (GPtrArray *documents, GError **error)
 {
-  g_autoptr(GByteArray) buffer = g_byte_array_new ();
-  g_autofree char *created = g_date_time_format (context->now, "%FT%T%:z");
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
+  g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
 
-  surface = cairo_pdf_surface_create_for_stream (append_bytes, buffer, A4_WIDTH_PT, A4_HEIGHT_PT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
-                                  sch_print_document_get_title (g_ptr_array_index (documents, 0)));
-  if (context->office_name != NULL)
-    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR, context->office_name);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Schalter");
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
+  if (!sch_print_documents_write_pdf (documents, output, NULL, error) ||
+      !g_output_stream_close (output, NULL, error))
+    return NULL;
 
-  cr = cairo_create (surface);
-  for (guint i = 0; i < documents->len; i++)
-    {
-      SchPrintDocument *document = g_ptr_array_index (documents, i);
-
-      for (guint page = 0; page < sch_print_document_get_n_pages (document); page++)
-        {
-          if (!sch_print_document_draw_page (document, cr, page, A4_WIDTH_PT, A4_HEIGHT_PT, error))
-            {
-              cairo_destroy (cr);
-              cairo_surface_destroy (surface);
-              return NULL;
-            }
-          cairo_show_page (cr);
-        }
-    }
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, SCH_PRINT_ERROR, SCH_PRINT_ERROR_PDF,
-                   _("The PDF of the documents could not be written: %s."),
-                   cairo_status_to_string (status));
-      return NULL;
-    }
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (output));
 }
 
 static void
@@ -386,7 +341,7 @@ build_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   g_ptr_array_add (documents, document);
 
   output = g_new0 (BuildOutput, 1);
-  output->pdf = write_combined_pdf (documents, input->context, &error);
+  output->pdf = write_combined_pdf (documents, &error);
   if (output->pdf == NULL)
     {
       build_output_free (output);

@@ -1266,21 +1266,28 @@ file_pages (SchSignedFormIntake *self, SchCase *kase, GPtrArray *pages, gboolean
 }
 
 static GPtrArray *current_group (SchSignedFormIntake *self);
+static void choose_case (SchSignedFormIntake *self, GPtrArray *pages, const char *coded_uuid);
 
 static void
 other_case_response (SchSignedFormIntake *self, const char *response)
 {
   g_autoptr(GPtrArray) group = g_queue_pop_head (&self->groups);
+  const char *uuid = ((SchIntakePage *) g_ptr_array_index (group, 0))->case_uuid;
   g_autoptr(SchCase) kase = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (g_str_equal (response, "choose"))
+    {
+      choose_case (self, g_steal_pointer (&group), uuid);
+      return;
+    }
   if (!g_str_equal (response, "file"))
     {
       advance (self);
       return;
     }
 
-  kase = load_case (self, ((SchIntakePage *) g_ptr_array_index (group, 0))->case_uuid, &error);
+  kase = load_case (self, uuid, &error);
   if (kase == NULL)
     {
       report_error (self, _("The Signed Form Could Not Be Filed"), error, TRUE);
@@ -1335,10 +1342,12 @@ file_next_group (SchSignedFormIntake *self)
   name = describe_case (kase);
   open_name = describe_case (self->open_case);
   body = g_strdup_printf (_("The QR code on these pages names case %s, not the open case %s. "
-                            "File them as the signed form of case %s?"),
+                            "File them as the signed form of case %s, or choose the case they "
+                            "belong to?"),
                           name, open_name, name);
   ask (self, _("Signed Form of Another Case"), body, other_case_response,
        "cancel", _("_Don’t File"),
+       "choose", _("_Choose Case…"),
        "file", _("_File in That Case"),
        NULL);
 }
@@ -1377,6 +1386,8 @@ typedef struct {
   SchCaseList         *list;
   GtkSingleSelection  *selection;
   GtkWidget           *file_button;
+  GPtrArray           *pages;       /* SchIntakePage* to file in the case chosen */
+  char                *coded_uuid;  /* the case their QR code names, or NULL */
   gboolean             chosen;
 } Chooser;
 
@@ -1386,6 +1397,8 @@ chooser_free (Chooser *chooser)
   g_signal_handlers_disconnect_by_data (chooser->selection, chooser);
   g_clear_object (&chooser->selection);
   g_clear_object (&chooser->list);
+  g_clear_pointer (&chooser->pages, g_ptr_array_unref);
+  g_free (chooser->coded_uuid);
   g_object_unref (chooser->intake);
   g_free (chooser);
 }
@@ -1395,16 +1408,20 @@ chooser_file (Chooser *chooser)
 {
   SchSignedFormIntake *self = chooser->intake;
   SchCaseSummary *summary = gtk_single_selection_get_selected_item (chooser->selection);
-  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
   g_autoptr(SchCase) kase = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean by_code;
 
   if (summary == NULL || chooser->chosen)
     return;
 
   kase = load_case (self, sch_case_summary_get_uuid (summary), &error);
+  /* The case the code names files its pages by their numbers; any other
+   * takes them as its missing pages, in order. */
+  by_code = g_strcmp0 (chooser->coded_uuid, sch_case_summary_get_uuid (summary)) == 0;
   chooser->chosen = TRUE;
-  problems = g_steal_pointer (&self->problems);
+  pages = g_steal_pointer (&chooser->pages);
   gtk_window_destroy (GTK_WINDOW (chooser->window));
 
   if (kase == NULL)
@@ -1413,7 +1430,7 @@ chooser_file (Chooser *chooser)
       return;
     }
 
-  file_pages (self, kase, problems, FALSE);
+  file_pages (self, kase, pages, by_code);
 }
 
 static void
@@ -1449,10 +1466,7 @@ chooser_destroy_cb (Chooser *chooser)
 
   /* Closed without a choice: nothing is filed. */
   if (!chosen)
-    {
-      g_clear_pointer (&self->problems, g_ptr_array_unref);
-      advance (self);
-    }
+    advance (self);
   g_object_unref (self);
 }
 
@@ -1469,8 +1483,10 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user
                      SCH_CASE_SUMMARY (gtk_list_item_get_item (item)));
 }
 
+/* The searchable list of cases for @pages (taken): pages without a usable
+ * code, or those whose code names @coded_uuid, another case than the open one. */
 static void
-choose_case (SchSignedFormIntake *self)
+choose_case (SchSignedFormIntake *self, GPtrArray *pages, const char *coded_uuid)
 {
   Chooser *chooser = g_new0 (Chooser, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -1482,6 +1498,8 @@ choose_case (SchSignedFormIntake *self)
   GtkWidget *view;
 
   chooser->intake = g_object_ref (self);
+  chooser->pages = pages;
+  chooser->coded_uuid = g_strdup (coded_uuid);
   chooser->list = sch_case_list_new (self->store);
   chooser->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (chooser->list)));
   gtk_single_selection_set_autoselect (chooser->selection, FALSE);
@@ -1539,7 +1557,7 @@ problems_response (SchSignedFormIntake *self, const char *response)
 {
   if (g_str_equal (response, "choose"))
     {
-      choose_case (self);
+      choose_case (self, g_steal_pointer (&self->problems), NULL);
       return;
     }
 

@@ -167,8 +167,10 @@ update_title (SchWindow *self)
 
   adw_window_title_set_title (self->case_title,
                               name != NULL && *name != '\0' ? name : _("Unnamed case"));
+  /* A type dropped from the catalog still shows its code, as in the list. */
   adw_window_title_set_subtitle (self->case_title,
-                                 type != NULL ? sch_app_type_get_title (type, NULL) : "");
+                                 type != NULL ? sch_app_type_get_title (type, NULL)
+                                              : sch_case_get_type_code (self->current));
 }
 
 /* Selects the open case in the list (if the search and filter show it)
@@ -228,16 +230,9 @@ open_case (SchWindow *self, const char *uuid, GError **error)
   if (kase == NULL)
     return FALSE;
 
+  /* A type the catalog no longer has (an office removed its definition)
+   * still opens: the editor shows the stored data read-only and says why. */
   type = sch_catalog_lookup (self->catalog, sch_case_get_type_code (kase));
-  if (type == NULL)
-    {
-      g_set_error (error, SCH_STORE_ERROR, SCH_STORE_ERROR_FAILED,
-                   _("The application type “%s” of this case is not in the catalog. "
-                     "Ask your IT support to restore the catalog file that defines it."),
-                   sch_case_get_type_code (kase));
-      return FALSE;
-    }
-
   set_current (self, kase, type);
   return TRUE;
 }
@@ -321,8 +316,7 @@ reload_if_changed (SchWindow *self)
   if (stored == NULL)
     return;
   type = sch_catalog_lookup (self->catalog, sch_case_get_type_code (stored));
-  if (type != NULL)
-    set_current (self, stored, type);
+  set_current (self, stored, type);
 }
 
 static void
@@ -599,10 +593,23 @@ print_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   SchWindow *self = user_data;
   g_autoptr(GError) error = NULL;
   SchPrintPreview *preview;
+  SchAppType *type;
   SchCaseState state;
 
   if (self->current == NULL)
     return;
+
+  /* The form and the receipt are made from the type's definition. */
+  type = sch_catalog_lookup (self->catalog, sch_case_get_type_code (self->current));
+  if (type == NULL)
+    {
+      g_autofree char *body = g_strdup_printf (_("The application type “%s” of this case is not in the catalog. "
+                                                 "Ask your IT support to restore the catalog file that defines it."),
+                                               sch_case_get_type_code (self->current));
+
+      show_error (self, _("The Case Cannot Be Printed"), body);
+      return;
+    }
 
   state = sch_case_get_state (self->current);
   if (state == SCH_CASE_STATE_DRAFT)
@@ -626,9 +633,7 @@ print_action (GSimpleAction *action, GVariant *param, gpointer user_data)
       return;
     }
 
-  preview = sch_print_preview_new_for_case (GTK_WINDOW (self), self->store, self->current,
-                                            sch_catalog_lookup (self->catalog,
-                                                                sch_case_get_type_code (self->current)));
+  preview = sch_print_preview_new_for_case (GTK_WINDOW (self), self->store, self->current, type);
   gtk_window_present (GTK_WINDOW (preview));
 }
 

@@ -16,6 +16,7 @@
 /* poppler-glib 22.12 does not define these yet. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerStructureElement, g_object_unref)
 
 #define MM (72.0 / 25.4)
 #define PRINTABLE_MARGIN (10 * MM)
@@ -559,6 +560,153 @@ test_pdf_metadata_and_determinism (void)
   g_assert_true (g_date_time_equal (created, context->now));
 }
 
+static const char *
+kind_nick (PopplerStructureElement *element)
+{
+  g_autoptr(GEnumClass) kinds = g_type_class_ref (POPPLER_TYPE_STRUCTURE_ELEMENT_KIND);
+
+  /* The nicks are static: they outlive the reference. */
+  return g_enum_get_value (kinds, poppler_structure_element_get_kind (element))->value_nick;
+}
+
+/* One line per structure element, "parent>kind: text", in reading order;
+ * marked content (the leaves) only as its element's text. */
+static void
+describe_structure (PopplerStructureElementIter *iter,
+                    const char                  *parent,
+                    GString                     *out)
+{
+  do
+    {
+      g_autoptr(PopplerStructureElement) element = poppler_structure_element_iter_get_element (iter);
+      PopplerStructureElementIter *children;
+      g_autofree char *text = NULL;
+
+      if (poppler_structure_element_is_content (element))
+        continue;
+      text = poppler_structure_element_get_text (element, POPPLER_STRUCTURE_GET_TEXT_RECURSIVE);
+      g_string_append_printf (out, "%s>%s: %s\n", parent, kind_nick (element), text != NULL ? text : "");
+      children = poppler_structure_element_iter_get_child (iter);
+      if (children != NULL)
+        {
+          describe_structure (children, kind_nick (element), out);
+          poppler_structure_element_iter_free (children);
+        }
+    }
+  while (poppler_structure_element_iter_next (iter));
+}
+
+static char *
+structure_of (PopplerDocument *pdf)
+{
+  PopplerStructureElementIter *iter = poppler_structure_element_iter_new (pdf);
+  GString *out = g_string_new (NULL);
+
+  g_assert_nonnull (iter);
+  describe_structure (iter, "root", out);
+  poppler_structure_element_iter_free (iter);
+  return g_string_free (out, FALSE);
+}
+
+/* poppler-glib 22.12 hands an element's text back as if its UTF-8 were
+ * PDFDocEncoding: only text up to the first non-ASCII character compares. */
+static char *
+ascii_prefix (const char *text,
+              gsize       max_length)
+{
+  gsize length = 0;
+
+  while (length < max_length && text[length] != '\0' && (guchar) text[length] < 0x80)
+    length++;
+  return g_strndup (text, length);
+}
+
+#define assert_structure_has(structure, line) \
+  G_STMT_START { \
+    if (strstr ((structure), (line)) == NULL) \
+      g_error ("No “%s” in the tagged structure:\n%s", (line), (structure)); \
+  } G_STMT_END
+
+/* A screen reader walks the form and the receipt as headings, paragraphs
+ * (a field's label with its value), lists of declarations and signers, one
+ * group per signature box, and the footers; list items only in lists. */
+static void
+test_pdf_structure (void)
+{
+  SchAppType *type = lookup_type ("family-reunification");
+  g_autoptr(SchCase) kase = test_case_new (type);
+  g_autoptr(SchPrintContext) context = test_print_context_new ("de");
+  g_autoptr(GPtrArray) entries = test_documents_new (type, "de");
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *structure = NULL;
+  g_autofree char *footer = NULL;
+  g_autofree char *declaration = NULL;
+  g_autofree char *ahv = NULL;
+  g_autofree char *start = NULL;
+  GArray *signers = sch_app_type_get_signers (type);
+  GPtrArray *declarations = sch_app_type_get_declarations (type);
+  guint n_pages;
+
+  g_ptr_array_add (documents, sch_print_document_new_form (type, kase, context, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (documents, sch_print_document_new_receipt (type, kase, context, entries, &error));
+  g_assert_no_error (error);
+  g_assert_true (sch_print_documents_write_pdf (documents, output, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (output, NULL, NULL));
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (output));
+  pdf = open_pdf (bytes);
+  structure = structure_of (pdf);
+
+  assert_structure_has (structure, "root>heading-1: Unterschriftenblatt\n");
+  assert_structure_has (structure, "root>heading-1: Gesuchsquittung\n");
+  assert_structure_has (structure, "root>heading-2: ");
+  assert_structure_has (structure, "root>heading-3: ");
+  assert_structure_has (structure, "root>paragraph: " TEST_OFFICE);
+  ahv = g_strdup_printf ("root>paragraph: %s" TEST_AHV "\n",
+                         sch_text_get (sch_app_type_lookup_field (type, "person", "ahv")->label, "de"));
+  assert_structure_has (structure, ahv);
+
+  /* The declarations, each an item with its bullet and its text. */
+  g_assert_cmpuint (declarations->len, >, 0);
+  /* poppler also reads an element's text only up to a line's wrap, where
+   * pango marks the dropped space as content of its own: a short start. */
+  start = ascii_prefix (sch_text_get (((SchDeclaration *) g_ptr_array_index (declarations, 0))->text, "de"), 24);
+  g_assert_cmpuint (strlen (start), >, 0);
+  declaration = g_strdup_printf ("list-item>list-body: %s", start);
+  assert_structure_has (structure, "root>list: ");
+  assert_structure_has (structure, "list-item>list-label: ");
+  assert_structure_has (structure, declaration);
+  g_assert_cmpuint (count_occurrences (structure, ">list-item: "), ==,
+                    count_occurrences (structure, "list>list-item: "));
+  g_assert_cmpuint (count_occurrences (structure, ">list-label: "), ==,
+                    count_occurrences (structure, "list-item>list-label: "));
+  g_assert_cmpuint (count_occurrences (structure, ">list-body: "), ==,
+                    count_occurrences (structure, "list-item>list-body: "));
+
+  /* One box per signer, holding its label. */
+  g_assert_cmpuint (count_occurrences (structure, "root>div: "), ==, signers->len);
+  for (guint i = 0; i < signers->len; i++)
+    {
+      g_autofree char *start_of_label = ascii_prefix (sch_print_signer_label (g_array_index (signers, SchSigner, i),
+                                                                              "de"), 24);
+      g_autofree char *label = g_strdup_printf ("div>paragraph: %s", start_of_label);
+
+      g_assert_cmpuint (strlen (start_of_label), >, 0);
+      assert_structure_has (structure, label);
+    }
+
+  /* The footers of the form's last page and of the one-page receipt. */
+  n_pages = sch_print_document_get_n_pages (g_ptr_array_index (documents, 0));
+  footer = g_strdup_printf ("root>paragraph: Seite %u von %u\n", n_pages, n_pages);
+  assert_structure_has (structure, footer);
+  assert_structure_has (structure, "root>paragraph: Seite 1 von 1\n");
+}
+
 /* A text longer than a page flows on, line by line, under its heading
  * repeated as continued; no line is lost or cut. */
 static void
@@ -1062,6 +1210,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/languages", test_languages);
   g_test_add_func ("/print/receipt-without-office", test_receipt_without_office);
   g_test_add_func ("/print/pdf-metadata-and-determinism", test_pdf_metadata_and_determinism);
+  g_test_add_func ("/print/pdf-structure", test_pdf_structure);
   g_test_add_func ("/print/write-error", test_write_error);
   g_test_add_func ("/print/text-longer-than-a-page", test_text_longer_than_a_page);
   g_test_add_func ("/print/catalog-declarations", test_catalog_declarations);

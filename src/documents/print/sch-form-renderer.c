@@ -19,8 +19,10 @@ struct _SchPrintDocument
   GObject         parent_instance;
 
   SchPrintLayout *layout;
+  char           *subtitle;
+  char           *lang;
   char           *pdf_title;
-  char           *author;
+  char           *author;        /* NULL without an office name */
   GDateTime      *created;
 };
 
@@ -32,6 +34,8 @@ sch_print_document_finalize (GObject *object)
   SchPrintDocument *self = SCH_PRINT_DOCUMENT (object);
 
   g_clear_pointer (&self->layout, sch_print_layout_free);
+  g_free (self->subtitle);
+  g_free (self->lang);
   g_free (self->pdf_title);
   g_free (self->author);
   g_clear_pointer (&self->created, g_date_time_unref);
@@ -59,8 +63,11 @@ document_new (SchPrintLayout        *layout,
   SchPrintDocument *self = g_object_new (SCH_TYPE_PRINT_DOCUMENT, NULL);
 
   self->layout = layout;
+  self->subtitle = g_strdup (subtitle);
+  self->lang = g_strdup (context->lang);
   self->pdf_title = g_strdup_printf ("%s – %s", sch_print_layout_get_title (layout), subtitle);
-  self->author = g_strdup (context->office_name != NULL ? context->office_name : "");
+  self->author = context->office_name != NULL && context->office_name[0] != '\0'
+                 ? g_strdup (context->office_name) : NULL;
   self->created = g_date_time_ref (context->now);
   sch_print_layout_paginate (layout);
   return self;
@@ -606,45 +613,72 @@ write_to_stream (void                *data,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* The title of several documents in one PDF: their own titles joined in
+ * the print language, then the type ("Unterschriftenblatt und
+ * Gesuchsquittung – Familiennachzug"). */
+static char *
+combined_title (SchPrintDocument **documents,
+                guint              n_documents)
+{
+  g_autofree char *joined = NULL;
+
+  if (n_documents == 1)
+    return g_strdup (documents[0]->pdf_title);
+
+  joined = g_strdup (sch_print_layout_get_title (documents[0]->layout));
+  for (guint i = 1; i < n_documents; i++)
+    {
+      char *next = sch_print_text_expand ("common.and", documents[0]->lang,
+                                          "first", joined,
+                                          "second", sch_print_layout_get_title (documents[i]->layout),
+                                          NULL);
+
+      g_free (joined);
+      joined = next;
+    }
+  return g_strdup_printf ("%s – %s", joined, documents[0]->subtitle);
+}
+
 static void
-set_metadata (SchPrintDocument *self,
+set_metadata (SchPrintDocument *first,
+              const char       *title,
               cairo_surface_t  *surface)
 {
   /* PDF dates as cairo wants them: ISO 8601 with the zone offset. */
-  g_autofree char *date = g_date_time_format (self->created, "%Y-%m-%dT%H:%M:%S%:z");
+  g_autofree char *date = g_date_time_format (first->created, "%Y-%m-%dT%H:%M:%S%:z");
 
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->pdf_title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR, self->author);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  if (first->author != NULL)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR, first->author);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Schalter");
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
-gboolean
-sch_print_document_write_pdf (SchPrintDocument  *self,
-                              GOutputStream     *output,
-                              GCancellable      *cancellable,
-                              GError           **error)
+static gboolean
+write_documents (SchPrintDocument **documents,
+                 guint              n_documents,
+                 GOutputStream     *output,
+                 GCancellable      *cancellable,
+                 GError           **error)
 {
   WriteClosure closure = { output, cancellable, NULL };
+  g_autofree char *title = combined_title (documents, n_documents);
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
   gboolean ok = TRUE;
 
-  g_return_val_if_fail (SCH_IS_PRINT_DOCUMENT (self), FALSE);
-  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   surface = cairo_pdf_surface_create_for_stream (write_to_stream, &closure,
                                                  SCH_PRINT_PAGE_WIDTH, SCH_PRINT_PAGE_HEIGHT);
-  set_metadata (self, surface);
+  set_metadata (documents[0], title, surface);
   cr = cairo_create (surface);
-  for (guint page = 0; ok && page < sch_print_layout_get_n_pages (self->layout); page++)
-    {
-      ok = sch_print_layout_draw_page (self->layout, cr, page, error);
-      cairo_show_page (cr);
-    }
+  for (guint i = 0; ok && i < n_documents; i++)
+    for (guint page = 0; ok && page < sch_print_layout_get_n_pages (documents[i]->layout); page++)
+      {
+        ok = sch_print_layout_draw_page (documents[i]->layout, cr, page, error);
+        cairo_show_page (cr);
+      }
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
@@ -663,10 +697,39 @@ sch_print_document_write_pdf (SchPrintDocument  *self,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, SCH_PRINT_ERROR, SCH_PRINT_ERROR_PDF,
-                   _("The PDF “%s” could not be made: %s."), self->pdf_title, cairo_status_to_string (status));
+                   _("The PDF “%s” could not be made: %s."), title, cairo_status_to_string (status));
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+sch_print_document_write_pdf (SchPrintDocument  *self,
+                              GOutputStream     *output,
+                              GCancellable      *cancellable,
+                              GError           **error)
+{
+  g_return_val_if_fail (SCH_IS_PRINT_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return write_documents (&self, 1, output, cancellable, error);
+}
+
+gboolean
+sch_print_documents_write_pdf (GPtrArray         *documents,
+                               GOutputStream     *output,
+                               GCancellable      *cancellable,
+                               GError           **error)
+{
+  g_return_val_if_fail (documents != NULL && documents->len > 0, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < documents->len; i++)
+    g_return_val_if_fail (SCH_IS_PRINT_DOCUMENT (g_ptr_array_index (documents, i)), FALSE);
+
+  return write_documents ((SchPrintDocument **) documents->pdata, documents->len, output, cancellable, error);
 }
 
 gboolean

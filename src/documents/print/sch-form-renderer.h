@@ -65,14 +65,23 @@ gboolean    sch_print_document_draw_page   (SchPrintDocument *self,
                                             double            width,
                                             double            height,
                                             GError          **error);
-/* Writes the document as an A4 PDF (metadata: title, office as author,
- * creator "Schalter", creation date from the context). Does not close @output. */
+/* Writes the document as an A4 PDF (metadata: title, office as author when
+ * it has a name, creator "Schalter", creation and modification date from
+ * the context). Does not close @output. */
 gboolean    sch_print_document_write_pdf   (SchPrintDocument *self,
                                             GOutputStream    *output,
                                             GCancellable     *cancellable,
                                             GError          **error);
 gboolean    sch_print_document_save_pdf    (SchPrintDocument *self,
                                             GFile            *file,
+                                            GError          **error);
+/* Writes @documents (SchPrintDocument*, at least one, of one case or type)
+ * one after the other as one A4 PDF, titled after all of them in the
+ * print language ("Unterschriftenblatt und Gesuchsquittung –
+ * Familiennachzug"); the other metadata as above, from the first one. */
+gboolean    sch_print_documents_write_pdf  (GPtrArray        *documents,
+                                            GOutputStream    *output,
+                                            GCancellable     *cancellable,
                                             GError          **error);
 
 /* One-call forms of the above that write a PDF to @output. */

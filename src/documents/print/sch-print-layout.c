@@ -680,6 +680,20 @@ show_layout (cairo_t     *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* The layout as one structure element of the PDF (@tag: P, H1, Lbl, …),
+ * for screen readers and reflow; other surfaces ignore tags. */
+static void
+show_tagged (cairo_t     *cr,
+             const char  *tag,
+             PangoLayout *layout,
+             double       x,
+             double       y)
+{
+  cairo_tag_begin (cr, tag, NULL);
+  show_layout (cr, layout, x, y);
+  cairo_tag_end (cr, tag);
+}
+
 static void
 hairline (cairo_t *cr,
           double   x0,
@@ -716,32 +730,30 @@ draw_header (SchPrintLayout  *self,
     return FALSE;
 
   cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_tag_begin (cr, "P", NULL);
-  show_layout (cr, self->office, MARGIN_X, MARGIN_TOP);
-  cairo_tag_end (cr, "P");
+  show_tagged (cr, "P", self->office, MARGIN_X, MARGIN_TOP);
 
   /* The short case id beside the code, for a clerk reading it by eye; the
    * page number is in the footer only. */
   if (self->id_short != NULL)
     {
       y = MARGIN_TOP + (QR_SIZE - layout_height (self->id_label) - layout_height (self->id_short)) / 2;
+      cairo_tag_begin (cr, "P", NULL);
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
       show_layout (cr, self->id_label, id_right - layout_width (self->id_label), y);
       y += layout_height (self->id_label);
       cairo_set_source_rgb (cr, 0, 0, 0);
       show_layout (cr, self->id_short, id_right - layout_width (self->id_short), y);
+      cairo_tag_end (cr, "P");
     }
 
   hairline (cr, MARGIN_X, rule_y, SCH_PRINT_PAGE_WIDTH - MARGIN_X, rule_y, 1.2, 0.0);
 
   y = rule_y + 2 * MM;
   cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_tag_begin (cr, "H1", NULL);
-  show_layout (cr, self->title_layout, MARGIN_X, y);
-  cairo_tag_end (cr, "H1");
+  show_tagged (cr, "H1", self->title_layout, MARGIN_X, y);
   y += layout_height (self->title_layout) + 1.5;
   cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-  show_layout (cr, self->subtitle_layout, MARGIN_X, y);
+  show_tagged (cr, "P", self->subtitle_layout, MARGIN_X, y);
   return TRUE;
 }
 
@@ -761,9 +773,9 @@ draw_footer (SchPrintLayout *self,
 
   hairline (cr, MARGIN_X, top - 1.5 * MM, SCH_PRINT_PAGE_WIDTH - MARGIN_X, top - 1.5 * MM, 0.5, 0.5);
   cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-  show_layout (cr, self->footer_left, MARGIN_X, top);
-  show_layout (cr, self->footer_id, MARGIN_X, top + layout_height (self->footer_left));
-  show_layout (cr, page_layout, SCH_PRINT_PAGE_WIDTH - MARGIN_X - layout_width (page_layout), top);
+  show_tagged (cr, "P", self->footer_left, MARGIN_X, top);
+  show_tagged (cr, "P", self->footer_id, MARGIN_X, top + layout_height (self->footer_left));
+  show_tagged (cr, "P", page_layout, SCH_PRINT_PAGE_WIDTH - MARGIN_X - layout_width (page_layout), top);
 }
 
 static void
@@ -782,14 +794,17 @@ draw_signature (Block   *block,
   cairo_stroke (cr);
   cairo_restore (cr);
 
+  /* One box per signer: its label, then the captions under its lines. */
+  cairo_tag_begin (cr, "Div", NULL);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  show_layout (cr, block->text, x + block->text_x, y + block->text_y);
+  show_tagged (cr, "P", block->text, x + block->text_x, y + block->text_y);
 
   hairline (cr, x + 3 * MM, line_y, split - 4 * MM, line_y, 0.6, 0.0);
   hairline (cr, split + 2 * MM, line_y, x + CONTENT_WIDTH - 3 * MM, line_y, 0.6, 0.0);
   cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-  show_layout (cr, block->label, x + 3 * MM, line_y + 1.2 * MM);
-  show_layout (cr, block->caption, split + 2 * MM, line_y + 1.2 * MM);
+  show_tagged (cr, "P", block->label, x + 3 * MM, line_y + 1.2 * MM);
+  show_tagged (cr, "P", block->caption, split + 2 * MM, line_y + 1.2 * MM);
+  cairo_tag_end (cr, "Div");
 }
 
 static void
@@ -805,46 +820,57 @@ draw_block (Block   *block,
       cairo_rectangle (cr, x, y, CONTENT_WIDTH, block->height - 2);
       cairo_fill (cr);
       cairo_set_source_rgb (cr, 0, 0, 0);
-      cairo_tag_begin (cr, "H2", NULL);
-      show_layout (cr, block->text, x + block->text_x, y + block->text_y);
-      cairo_tag_end (cr, "H2");
+      show_tagged (cr, "H2", block->text, x + block->text_x, y + block->text_y);
       break;
 
     case BLOCK_SUBHEADING:
       cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      show_layout (cr, block->text, x, y);
+      show_tagged (cr, "H3", block->text, x, y);
       hairline (cr, x, y + block->height - 0.5, x + CONTENT_WIDTH, y + block->height - 0.5, 0.5, 0.6);
       break;
 
     case BLOCK_FIELD:
+      /* Label and value are read together, as one paragraph. */
+      cairo_tag_begin (cr, "P", NULL);
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
       show_layout (cr, block->label, x, y + ROW_PADDING + 1);
       cairo_set_source_rgb (cr, 0, 0, 0);
       show_layout (cr, block->text, x + block->text_x, y + block->text_y);
+      cairo_tag_end (cr, "P");
       hairline (cr, x, y + block->height, x + CONTENT_WIDTH, y + block->height, 0.3, 0.8);
       break;
 
     case BLOCK_FIELD_PAIR:
+      cairo_tag_begin (cr, "P", NULL);
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
       show_layout (cr, block->label, x, y + ROW_PADDING + 1);
-      if (block->label2 != NULL)
-        show_layout (cr, block->label2, x + PAIR_WIDTH + COLUMN_GAP, y + ROW_PADDING + 1);
       cairo_set_source_rgb (cr, 0, 0, 0);
       show_layout (cr, block->text, x + block->text_x, y + block->text_y);
-      if (block->text2 != NULL)
-        show_layout (cr, block->text2, x + PAIR_WIDTH + COLUMN_GAP + block->text_x, y + block->text_y);
+      cairo_tag_end (cr, "P");
+      if (block->label2 != NULL)
+        {
+          cairo_tag_begin (cr, "P", NULL);
+          cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+          show_layout (cr, block->label2, x + PAIR_WIDTH + COLUMN_GAP, y + ROW_PADDING + 1);
+          cairo_set_source_rgb (cr, 0, 0, 0);
+          show_layout (cr, block->text2, x + PAIR_WIDTH + COLUMN_GAP + block->text_x, y + block->text_y);
+          cairo_tag_end (cr, "P");
+        }
       hairline (cr, x, y + block->height, x + CONTENT_WIDTH, y + block->height, 0.3, 0.8);
       break;
 
     case BLOCK_PARAGRAPH:
       cairo_set_source_rgb (cr, 0, 0, 0);
-      show_layout (cr, block->text, x, y + block->text_y);
+      show_tagged (cr, "P", block->text, x, y + block->text_y);
       break;
 
     case BLOCK_BULLET:
+      /* An item of the list (L) draw_page opens around a run of bullets. */
       cairo_set_source_rgb (cr, 0, 0, 0);
-      show_layout (cr, block->label, x + 1 * MM, y + block->text_y);
-      show_layout (cr, block->text, x + block->text_x, y + block->text_y);
+      cairo_tag_begin (cr, "LI", NULL);
+      show_tagged (cr, "Lbl", block->label, x + 1 * MM, y + block->text_y);
+      show_tagged (cr, "LBody", block->text, x + block->text_x, y + block->text_y);
+      cairo_tag_end (cr, "LI");
       break;
 
     case BLOCK_SIGNATURE:
@@ -903,6 +929,8 @@ draw_slice (Block   *block,
 
   g_assert (block->splittable);
 
+  /* Each part is an element of its own: tags do not span pages. */
+  cairo_tag_begin (cr, block->kind == BLOCK_BULLET ? "LI" : "P", NULL);
   if (from <= 0 && block->kind == BLOCK_FIELD)
     {
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
@@ -910,9 +938,14 @@ draw_slice (Block   *block,
     }
   cairo_set_source_rgb (cr, 0, 0, 0);
   if (from <= 0 && block->kind == BLOCK_BULLET)
-    show_layout (cr, block->label, x + 1 * MM, y + block->text_y);
+    show_tagged (cr, "Lbl", block->label, x + 1 * MM, y + block->text_y);
 
+  if (block->kind == BLOCK_BULLET)
+    cairo_tag_begin (cr, "LBody", NULL);
   show_lines (cr, block->text, x + block->text_x, y + block->text_y, from - block->text_y, to - block->text_y);
+  if (block->kind == BLOCK_BULLET)
+    cairo_tag_end (cr, "LBody");
+  cairo_tag_end (cr, block->kind == BLOCK_BULLET ? "LI" : "P");
 
   if (to >= block->height && block->kind == BLOCK_FIELD)
     hairline (cr, x, y + block->height, x + CONTENT_WIDTH, y + block->height, 0.3, 0.8);
@@ -924,6 +957,8 @@ sch_print_layout_draw_page (SchPrintLayout  *self,
                             guint            page,
                             GError         **error)
 {
+  gboolean in_list = FALSE;
+
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (cr != NULL, FALSE);
   g_return_val_if_fail (page < self->n_pages, FALSE);
@@ -941,9 +976,17 @@ sch_print_layout_draw_page (SchPrintLayout  *self,
     {
       const Placement *p = &g_array_index (self->placements, Placement, i);
       double top = self->content_top + p->y;
+      gboolean bullet = p->block->kind == BLOCK_BULLET;
 
       if (p->page != page)
         continue;
+
+      /* A run of bullets on this page is one list. */
+      if (bullet && !in_list)
+        cairo_tag_begin (cr, "L", NULL);
+      else if (!bullet && in_list)
+        cairo_tag_end (cr, "L");
+      in_list = bullet;
 
       cairo_save (cr);
       if (p->from > 0 || p->to < p->block->height)
@@ -952,6 +995,8 @@ sch_print_layout_draw_page (SchPrintLayout  *self,
         draw_block (p->block, cr, MARGIN_X, top);
       cairo_restore (cr);
     }
+  if (in_list)
+    cairo_tag_end (cr, "L");
 
   draw_footer (self, cr, page);
   cairo_restore (cr);

@@ -477,6 +477,9 @@ test_refused_field_marked (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (badge);
   g_assert_true (gtk_widget_has_css_class (badge, "state-needs-attention"));
   g_assert_nonnull (find_label_in (window, SCH_TYPE_CASE_ROW, _("Needs attention")));
+  /* It waits for the clerk, so the header does not count it as queued. */
+  g_assert_cmpuint (sch_sync_engine_get_queued (fixture->engine), ==, 0);
+  g_assert_null (find_label_in (window, SCH_TYPE_SYNC_INDICATOR, "1"));
   scroll_to (GTK_WIDGET (ahv));
   g_free (sch_test_ui_save_screenshot (window, "sync-refused-field"));
 }

@@ -422,8 +422,12 @@ sch_outbox_count_queued (SchStore  *store,
 
   g_return_val_if_fail (SCH_IS_STORE (store), 0);
 
-  sch_sql_query_int64 (store, "SELECT count(DISTINCT case_uuid) FROM outbox WHERE state = 'pending'",
-               NULL, &count, error);
+  /* A case with a refused call waits for the clerk, not for the network. */
+  sch_sql_query_int64 (store,
+                       "SELECT count(DISTINCT case_uuid) FROM outbox o WHERE state = 'pending'"
+                       " AND NOT EXISTS (SELECT 1 FROM outbox f"
+                       "                 WHERE f.case_uuid = o.case_uuid AND f.state = 'failed')",
+                       NULL, &count, error);
   return (guint) count;
 }
 

@@ -63,7 +63,8 @@ char       *sch_outbox_queue_supplement (SchStore   *store,
  * clerk dealt with the cause outside the case data, e.g. a 409). */
 gboolean    sch_outbox_retry_case       (SchStore *store, SchCase *kase, GError **error);
 
-/* Cases with calls still to make (the header bar's "queued" number). */
+/* Cases with calls still to make and none refused (the header bar's "queued"
+ * number): a refused case waits for the clerk. */
 guint       sch_outbox_count_queued     (SchStore *store, GError **error);
 /* Bytes of documents still to upload. */
 guint64     sch_outbox_pending_bytes    (SchStore *store, GError **error);

@@ -698,10 +698,16 @@ sch_outbox_mark_done (SchStore       *store,
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
   g_return_val_if_fail (item != NULL, FALSE);
 
-  return update_item (store, item,
-                      "UPDATE outbox SET state = 'done', done_at = ?2, attempts = attempts + 1,"
-                      " leased_until = 0, lease_owner = NULL, last_error = ?3 WHERE id = ?1",
-                      g_get_real_time (), NULL, error);
+  if (!update_item (store, item,
+                    "UPDATE outbox SET state = 'done', done_at = ?2, attempts = attempts + 1,"
+                    " leased_until = 0, lease_owner = NULL, last_error = ?3 WHERE id = ?1",
+                    g_get_real_time (), NULL, error))
+    return FALSE;
+
+  /* A batch ends with its submit: only then can the case leave the queue. */
+  if (item->kind == SCH_OUTBOX_SUBMIT || item->kind == SCH_OUTBOX_SUPPLEMENT_SUBMIT)
+    g_signal_emit_by_name (store, "outbox-changed");
+  return TRUE;
 }
 
 gboolean
@@ -745,11 +751,16 @@ sch_outbox_mark_failed (SchStore       *store,
   g_return_val_if_fail (SCH_IS_STORE (store), FALSE);
   g_return_val_if_fail (item != NULL, FALSE);
 
-  return update_item (store, item,
-                      "UPDATE outbox SET state = 'failed', attempts = attempts + 1,"
-                      " last_attempt_at = ?2, leased_until = 0, lease_owner = NULL,"
-                      " last_error = ?3 WHERE id = ?1",
-                      g_get_real_time (), message, error);
+  if (!update_item (store, item,
+                    "UPDATE outbox SET state = 'failed', attempts = attempts + 1,"
+                    " last_attempt_at = ?2, leased_until = 0, lease_owner = NULL,"
+                    " last_error = ?3 WHERE id = ?1",
+                    g_get_real_time (), message, error))
+    return FALSE;
+
+  /* A case with a refused call waits for the clerk: it leaves the queue. */
+  g_signal_emit_by_name (store, "outbox-changed");
+  return TRUE;
 }
 
 gboolean
@@ -778,6 +789,7 @@ sch_outbox_requeue_documents (SchStore            *store,
         return FALSE;
     }
 
+  g_signal_emit_by_name (store, "outbox-changed");
   return TRUE;
 }
 

@@ -201,8 +201,9 @@ sch_store_class_init (SchStoreClass *klass)
   /**
    * SchStore::outbox-changed:
    *
-   * Calls for the migration office were queued or put back into the queue
-   * (sch-outbox.h); the sync engine counts the queued cases again.
+   * Calls for the migration office were queued, put back into the queue or
+   * refused, or a batch's last call was done (sch-outbox.h): the set of
+   * queued cases may have changed, and the sync engine counts it again.
    */
   signals[OUTBOX_CHANGED] = g_signal_new ("outbox-changed",
                                           G_TYPE_FROM_CLASS (klass),

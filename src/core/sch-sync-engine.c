@@ -234,9 +234,9 @@ is_fatal_tls (const GError *error)
 /* State shown in the header bar */
 
 /* The header bar reads the figure on every progress signal, several times
- * per uploaded chunk: it is counted (a query) only where the set of queued
- * cases can change, i.e. when calls are queued and when a case's last call
- * is done or a call is refused, never per call or per chunk. */
+ * per uploaded chunk: it is counted (a query) only when the store says the
+ * set of queued cases may have changed (SchStore::outbox-changed), never per
+ * call or per chunk. */
 static void
 update_queued (SchSyncEngine *self)
 {
@@ -505,7 +505,6 @@ refuse_item (SchSyncEngine    *self,
 
   if (!sch_outbox_mark_failed (self->store, job->item, message, &error))
     g_warning ("Recording a refused call failed: %s", error->message);
-  update_queued (self);
 
   if (problem != NULL && problem->pointers->len > 0 &&
       !sch_outbox_set_field_errors (self->store, job->item->case_uuid, job->item->body, problem, &error))
@@ -697,9 +696,6 @@ call_succeeded (SchSyncEngine *self,
       g_warning ("Recording a finished call failed: %s", error->message);
       return;
     }
-  /* A batch ends with its submit: only then can the case leave the queue. */
-  if (job->item->kind == SCH_OUTBOX_SUBMIT || job->item->kind == SCH_OUTBOX_SUPPLEMENT_SUBMIT)
-    update_queued (self);
 
   switch (job->item->kind)
     {
@@ -1288,15 +1284,7 @@ pump (SchSyncEngine *self)
     schedule_wake (self);
 
   if (g_hash_table_size (self->jobs) == 0 && self->wake_source == 0)
-    {
-      update_queued (self);
-      g_signal_emit (self, signals[IDLE], 0);
-    }
-  else if (g_hash_table_size (self->jobs) == 0)
-    {
-      /* Everything left waits for a retry time. */
-      update_queued (self);
-    }
+    g_signal_emit (self, signals[IDLE], 0);
 }
 
 static gboolean
@@ -1678,7 +1666,6 @@ sch_sync_engine_start (SchSyncEngine *self)
   if (!sch_outbox_reclaim_leases (self->store, self->owner, &error))
     g_warning ("Taking over the leases of a stopped Schalter failed: %s", error->message);
 
-  update_queued (self);
   schedule_pump (self);
   schedule_poll (self, 0);
 }

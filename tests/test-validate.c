@@ -833,6 +833,30 @@ test_municipality_override_broken (void)
   g_test_trap_assert_stderr ("*municipalities.json is not used: entry 1 needs a \"bfs\" number*");
 }
 
+static void
+test_is_minor (void)
+{
+  g_autoptr(GDate) before_march = g_date_new_dmy (28, G_DATE_FEBRUARY, 2026);
+  g_autoptr(GDate) first_of_march = g_date_new_dmy (1, G_DATE_MARCH, 2026);
+
+  /* Of age on the 18th birthday, not the day before. */
+  g_assert_true (sch_is_minor ("01.03.2008", before_march));
+  g_assert_false (sch_is_minor ("01.03.2008", first_of_march));
+  g_assert_false (sch_is_minor ("2008-02-28", before_march));
+  /* Born on 29 February: of age on 1 March when the year has no leap day. */
+  g_assert_true (sch_is_minor ("29.02.2008", before_march));
+  g_assert_false (sch_is_minor ("29.02.2008", first_of_march));
+  /* Partial dates count from the last day they can mean. */
+  g_assert_true (sch_is_minor ("2008", first_of_march));
+  g_assert_true (sch_is_minor ("03.2008", first_of_march));
+  g_assert_false (sch_is_minor ("02.2008", first_of_march));
+  g_assert_false (sch_is_minor ("2007", first_of_march));
+  /* What cannot be read is not taken for a minor's date. */
+  g_assert_false (sch_is_minor ("", first_of_march));
+  g_assert_false (sch_is_minor ("31.02.2010", first_of_march));
+  g_assert_false (sch_is_minor ("soon", first_of_march));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -857,6 +881,7 @@ main (int   argc,
   g_test_add_func ("/validate/date/past-and-expiry", test_date_past_and_expiry);
   g_test_add_func ("/validate/date/real-today", test_date_real_today);
   g_test_add_func ("/validate/date/parse-and-format", test_parse_and_format_date);
+  g_test_add_func ("/validate/date/minor", test_is_minor);
   g_test_add_func ("/validate/name/valid", test_name_valid);
   g_test_add_func ("/validate/name/invalid", test_name_invalid);
   g_test_add_func ("/validate/text", test_text);

@@ -1029,6 +1029,33 @@ sch_parse_date (const char  *value,
   return succeed (iso, partial_date_to_iso (&date));
 }
 
+gboolean
+sch_is_minor (const char  *date_of_birth,
+              const GDate *on)
+{
+  PartialDate date;
+  GDate first, last, adult;
+  GDateYear year;
+
+  g_return_val_if_fail (date_of_birth != NULL, FALSE);
+  g_return_val_if_fail (on != NULL && g_date_valid (on), FALSE);
+
+  if (!g_utf8_validate (date_of_birth, -1, NULL) ||
+      !parse_partial_date (date_of_birth, date_of_birth, TRUE, &date, NULL))
+    return FALSE;
+
+  partial_date_get_range (&date, &first, &last);
+  /* Someone born on 29 February comes of age on 1 March in other years. */
+  year = g_date_get_year (&last) + 18;
+  g_date_clear (&adult, 1);
+  if (g_date_get_day (&last) > g_date_get_days_in_month (g_date_get_month (&last), year))
+    g_date_set_dmy (&adult, 1, G_DATE_MARCH, year);
+  else
+    g_date_set_dmy (&adult, g_date_get_day (&last), g_date_get_month (&last), year);
+
+  return g_date_compare (on, &adult) < 0;
+}
+
 char *
 sch_format_date (const char *iso)
 {

@@ -93,6 +93,11 @@ gboolean sch_validate_integer       (const char *field_label, const char *value,
  * "1990-12-31") to ISO; returns FALSE if not a date. Partial dates only when
  * @allow_partial. */
 gboolean sch_parse_date (const char *value, gboolean allow_partial, char **iso, GError **error);
+/* Whether someone born on @date_of_birth (any form sch_parse_date() takes,
+ * partial too) is under 18 on @on. A partial date counts from the last day
+ * it can mean, so that a possible minor is not taken for an adult; a date
+ * that cannot be read is not a minor's. */
+gboolean sch_is_minor (const char *date_of_birth, const GDate *on);
 /* ISO "1990-12-31" / "1990-12" / "1990" to the Swiss display form "31.12.1990". */
 char    *sch_format_date (const char *iso);
 

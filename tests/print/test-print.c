@@ -536,6 +536,102 @@ test_receipt_without_office (void)
   assert_inside_printable_area (pdf);
 }
 
+/* Where @needle next starts in @text from @from on, failing the test if it
+ * does not come again. */
+static gsize
+position_after (const char *text,
+                const char *needle,
+                gsize       from)
+{
+  const char *found = strstr (text + from, needle);
+
+  if (found == NULL)
+    g_error ("“%s” not found after offset %" G_GSIZE_FORMAT " in:\n%s", needle, from, text);
+  return (gsize) (found - text);
+}
+
+/* The signers' labels come in this order: @first, @second, @third. */
+static void
+assert_signer_order (const char *text,
+                     const char *first,
+                     const char *second,
+                     const char *third)
+{
+  gsize at = position_after (text, first, 0);
+
+  at = position_after (text, second, at);
+  position_after (text, third, at);
+}
+
+/* The form and the receipt of a case whose applicant is born on @date_of_birth
+ * (the test context prints on 14.03.2026), as text. */
+static void
+print_with_birth_date (SchAppType  *type,
+                       const char  *date_of_birth,
+                       char       **form_text,
+                       char       **receipt_text)
+{
+  g_autoptr(SchCase) kase = test_case_new (type);
+  g_autoptr(SchPrintContext) context = test_print_context_new ("de");
+  g_autoptr(SchPrintDocument) form = NULL;
+  g_autoptr(SchPrintDocument) receipt = NULL;
+  g_autoptr(GBytes) form_bytes = NULL;
+  g_autoptr(GBytes) receipt_bytes = NULL;
+  g_autoptr(PopplerDocument) form_pdf = NULL;
+  g_autoptr(PopplerDocument) receipt_pdf = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sch_case_set_value (kase, "person", 0, "date_of_birth", date_of_birth);
+  form = sch_print_document_new_form (type, kase, context, &error);
+  g_assert_no_error (error);
+  receipt = sch_print_document_new_receipt (type, kase, context, NULL, &error);
+  g_assert_no_error (error);
+  form_bytes = render_to_bytes (form);
+  receipt_bytes = render_to_bytes (receipt);
+  form_pdf = open_pdf (form_bytes);
+  receipt_pdf = open_pdf (receipt_bytes);
+  *form_text = document_text (form_pdf);
+  *receipt_text = document_text (receipt_pdf);
+}
+
+static void
+test_minor_applicant (void)
+{
+  SchAppType *type = lookup_type ("first-permit-eu-employed");
+  const char *applicant = sch_print_signer_label (SCH_SIGNER_APPLICANT, "de");
+  const char *representative = sch_print_signer_label (SCH_SIGNER_LEGAL_REPRESENTATIVE, "de");
+  const char *employer = sch_print_signer_label (SCH_SIGNER_EMPLOYER, "de");
+  /* Under 18 on the day of printing, also when only the year or the month
+   * is known and it could still be; of age from the 18th birthday on. */
+  const struct { const char *born; gboolean minor; } cases[] = {
+    { "02.07.2010", TRUE },
+    { "15.03.2008", TRUE },
+    { "14.03.2008", FALSE },
+    { "03.2008", TRUE },
+    { "2008", TRUE },
+    { "02.2008", FALSE },
+    { "29.02.1988", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *form_text = NULL;
+      g_autofree char *receipt_text = NULL;
+
+      g_test_message ("born %s", cases[i].born);
+      print_with_birth_date (type, cases[i].born, &form_text, &receipt_text);
+      if (!cases[i].minor)
+        {
+          g_assert_null (strstr (form_text, representative));
+          g_assert_null (strstr (receipt_text, representative));
+          continue;
+        }
+      /* The parent signs right after the minor, before the employer. */
+      assert_signer_order (form_text, applicant, representative, employer);
+      assert_signer_order (receipt_text, applicant, representative, employer);
+    }
+}
+
 static void
 test_pdf_metadata_and_determinism (void)
 {
@@ -1209,6 +1305,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/info-sheet-for-type-filed-here", test_info_sheet_for_type_filed_here);
   g_test_add_func ("/print/languages", test_languages);
   g_test_add_func ("/print/receipt-without-office", test_receipt_without_office);
+  g_test_add_func ("/print/minor-applicant", test_minor_applicant);
   g_test_add_func ("/print/pdf-metadata-and-determinism", test_pdf_metadata_and_determinism);
   g_test_add_func ("/print/pdf-structure", test_pdf_structure);
   g_test_add_func ("/print/write-error", test_write_error);

@@ -285,6 +285,50 @@ check_case (SchAppType  *type,
   return TRUE;
 }
 
+static gboolean
+has_signer (GArray    *signers,
+            SchSigner  signer)
+{
+  for (guint i = 0; i < signers->len; i++)
+    if (g_array_index (signers, SchSigner, i) == signer)
+      return TRUE;
+  return FALSE;
+}
+
+/* Who signs this case: the type's signers and, for an applicant under 18 on
+ * the day of printing, right after the applicant the parent with custody
+ * who comes along (a minor does not apply alone). */
+static GArray *
+case_signers (SchAppType *type,
+              SchCase    *kase,
+              GDateTime  *now)
+{
+  GArray *signers = sch_app_type_get_signers (type);
+  GArray *result = g_array_sized_new (FALSE, FALSE, sizeof (SchSigner), signers->len + 1);
+  const char *date_of_birth = sch_case_get_value (kase, "person", 0, "date_of_birth");
+  gboolean minor = FALSE;
+
+  if (date_of_birth != NULL && !has_signer (signers, SCH_SIGNER_LEGAL_REPRESENTATIVE))
+    {
+      g_autoptr(GDate) today = g_date_new_dmy ((GDateDay) g_date_time_get_day_of_month (now),
+                                               (GDateMonth) g_date_time_get_month (now),
+                                               (GDateYear) g_date_time_get_year (now));
+
+      minor = sch_is_minor (date_of_birth, today);
+    }
+
+  for (guint i = 0; i < signers->len; i++)
+    {
+      SchSigner signer = g_array_index (signers, SchSigner, i);
+      SchSigner representative = SCH_SIGNER_LEGAL_REPRESENTATIVE;
+
+      g_array_append_val (result, signer);
+      if (minor && signer == SCH_SIGNER_APPLICANT)
+        g_array_append_val (result, representative);
+    }
+  return result;
+}
+
 SchPrintDocument *
 sch_print_document_new_form (SchAppType            *type,
                              SchCase               *kase,
@@ -295,7 +339,7 @@ sch_print_document_new_form (SchAppType            *type,
   const char *subtitle;
   SchPrintLayout *layout;
   GPtrArray *groups, *declarations;
-  GArray *signers;
+  g_autoptr(GArray) signers = NULL;
 
   g_return_val_if_fail (SCH_IS_APP_TYPE (type), NULL);
   g_return_val_if_fail (SCH_IS_CASE (kase), NULL);
@@ -329,7 +373,7 @@ sch_print_document_new_form (SchAppType            *type,
         }
     }
 
-  signers = sch_app_type_get_signers (type);
+  signers = case_signers (type, kase, context->now);
   sch_print_layout_add_heading (layout, sch_print_text ("form.signatures", lang));
   for (guint i = 0; i < signers->len; i++)
     sch_print_layout_add_signature (layout,
@@ -428,7 +472,7 @@ sch_print_document_new_receipt (SchAppType            *type,
   const char *subtitle;
   const char *reference;
   SchPrintLayout *layout;
-  GArray *signers;
+  g_autoptr(GArray) signers = NULL;
   g_autofree char *received = NULL;
   g_autofree char *iso = NULL;
   g_autofree char *date = NULL;
@@ -476,7 +520,7 @@ sch_print_document_new_receipt (SchAppType            *type,
   add_documents (layout, documents, FALSE, lang);
   add_documents (layout, documents, TRUE, lang);
 
-  signers = sch_app_type_get_signers (type);
+  signers = case_signers (type, kase, context->now);
   sch_print_layout_add_heading (layout, sch_print_text ("receipt.to_sign", lang));
   for (guint i = 0; i < signers->len; i++)
     sch_print_layout_add_bullet (layout, sch_print_signer_label (g_array_index (signers, SchSigner, i), lang));

@@ -1336,6 +1336,83 @@ test_drag_and_drop (void)
   g_assert_cmpuint (count_pages (import_slot), ==, n_import);
 }
 
+/* The first button below @root that activates @action, or NULL. */
+static GtkWidget *
+find_button (GtkWidget *root, const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      found = find_button (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+set_state (SchCaseState state)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sch_store_set_state (store, kase, state, &error));
+  g_assert_no_error (error);
+  sch_test_ui_wait (50);
+}
+
+/* A case whose documents are fixed says so when files are dropped on it and
+ * keeps its pages; once the migration office asks for more, they go in. */
+static void
+test_drop_on_locked_case (void)
+{
+  g_autoptr(GBytes) jpeg = sample_jpeg (620, 877, 75, 1);
+  g_autoptr(GFile) jpeg_file = write_sample ("requested.jpg", jpeg);
+  g_auto(GValue) value = G_VALUE_INIT;
+  GSList *list = g_slist_append (NULL, jpeg_file);
+  guint n_import = count_pages (import_slot);
+  const SchCaseState locked[] = { SCH_CASE_STATE_COMPLETE, SCH_CASE_STATE_SUBMITTED };
+  AdwMessageDialog *dialog;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+  g_slist_free (list);
+  sch_documents_view_select_slot (view, import_slot);
+
+  for (guint i = 0; i < G_N_ELEMENTS (locked); i++)
+    {
+      set_state (locked[i]);
+      g_assert_false (drop_on (GTK_WIDGET (view), &value));
+      dialog = wait_for_message ();
+      g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("No Documents Can Be Added"));
+      g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                                locked[i] == SCH_CASE_STATE_COMPLETE ? _("Reopen it")
+                                                                     : sch_case_state_get_label (locked[i])));
+      if (i == 0)
+        g_free (sch_test_ui_save_screenshot (GTK_WIDGET (dialog), "documents-locked-drop"));
+      answer (dialog, "close");
+      wait_idle_view ();
+      g_assert_cmpuint (count_pages (import_slot), ==, n_import);
+      /* The case read again after its state changed: still the same document. */
+      g_assert_cmpstr (sch_documents_view_get_slot (view), ==, import_slot);
+      g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (view), "docs.import")));
+    }
+
+  /* The office asked for more: the clerk adds it to the case (to be sent
+   * as a supplement). */
+  set_state (SCH_CASE_STATE_DOCUMENTS_REQUESTED);
+  g_assert_true (gtk_widget_is_sensitive (find_button (GTK_WIDGET (view), "docs.import")));
+  g_assert_true (drop_on (GTK_WIDGET (view), &value));
+  wait_idle_view ();
+  g_assert_cmpuint (count_pages (import_slot), ==, n_import + 1);
+  activate ("docs.undo", NULL);
+  g_assert_cmpuint (count_pages (import_slot), ==, n_import);
+
+  set_state (SCH_CASE_STATE_DRAFT);
+}
+
 static void
 collect_accelerators (GtkWidget *root, GString *listed)
 {
@@ -1552,6 +1629,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-documents/scan-jammed", test_scan_jammed);
   g_test_add_func ("/ui-documents/scan-cover-open", test_scan_cover_open);
   g_test_add_func ("/ui-documents/drag-and-drop", test_drag_and_drop);
+  g_test_add_func ("/ui-documents/drop-on-locked-case", test_drop_on_locked_case);
   g_test_add_func ("/ui-documents/shortcuts", test_shortcuts);
   g_test_add_func ("/ui-documents/to-follow", test_to_follow);
 

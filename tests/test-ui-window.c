@@ -10,9 +10,12 @@
 #include "sch-application.h"
 #include "sch-case-editor.h"
 #include "sch-case-list.h"
+#include "sch-case-row.h"
 #include "sch-case-summary.h"
+#include "sch-documents-view.h"
 #include "sch-field-row.h"
 #include "sch-preferences-window.h"
+#include "sch-store-pages.h"
 #include "sch-type-chooser.h"
 #include "sch-window.h"
 #include "sch-test-clerk.h"
@@ -541,6 +544,89 @@ test_search (void)
   g_assert_false (gtk_widget_get_mapped (entry));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                          sch_test_ui_find (window, GTK_TYPE_LIST_VIEW, "Cases")));
+}
+
+static cairo_status_t
+append_png (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A PNG of a scanned A4 page at 100 dpi, saved where a clerk's files are. */
+static GFile *
+write_png (const char *name)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 827, 1169);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  cairo_set_source_rgb (cr, 0.9, 0.9, 0.85);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png_stream (surface, append_png, png), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_file_set_contents (path, (const char *) png->data, png->len, &error);
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+/* Files dropped onto a case in the list: it opens on its documents and
+ * they go in there. */
+static void
+test_drop_on_row (void)
+{
+  GtkWidget *list_view = sch_test_ui_find (window, GTK_TYPE_LIST_VIEW, "Cases");
+  GtkWidget *label = sch_test_ui_find (list_view, GTK_TYPE_LABEL, "Kowalski, Piotr");
+  GtkWidget *row = label != NULL ? gtk_widget_get_ancestor (label, SCH_TYPE_CASE_ROW) : NULL;
+  SchDocumentsView *documents = SCH_DOCUMENTS_VIEW (sch_test_ui_find (window, SCH_TYPE_DOCUMENTS_VIEW,
+                                                                      "SchDocumentsView"));
+  GtkWidget *views = sch_test_ui_find (window, ADW_TYPE_VIEW_STACK, "AdwViewStack");
+  g_autoptr(GFile) file = write_png ("passport.png");
+  g_autoptr(GListModel) controllers = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GSList *files = g_slist_append (NULL, file);
+  GtkDropTarget *target = NULL;
+  gboolean accepted = FALSE;
+  SchCase *opened;
+
+  g_assert_nonnull (row);
+  g_assert_cmpstr (sch_case_get_value (sch_case_editor_get_case (editor ()), "person", 0, "official_name"), !=, "Kowalski");
+  controllers = gtk_widget_observe_controllers (row);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_slist_free (files);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_assert_true (accepted);
+
+  for (guint i = 0; i < 400 && (sch_documents_view_is_busy (documents) || i == 0); i++)
+    sch_test_ui_wait (50);
+  g_assert_false (sch_documents_view_is_busy (documents));
+
+  opened = sch_case_editor_get_case (editor ());
+  g_assert_cmpstr (sch_case_get_value (opened, "person", 0, "official_name"), ==, "Kowalski");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (views)), ==, "documents");
+  pages = sch_store_list_pages (store (), opened, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpstr (sch_page_get_slot_id (g_ptr_array_index (pages, 0)), ==, sch_documents_view_get_slot (documents));
+  g_free (sch_test_ui_save_screenshot (window, "case-list-drop"));
+
+  g_assert_true (sch_test_ui_activate (window, "win.show-view", g_variant_new_string ("details")));
+  sch_test_ui_wait (50);
 }
 
 static void
@@ -1213,6 +1299,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-window/chooser-here", test_chooser_here);
   g_test_add_func ("/ui-window/list", test_list);
   g_test_add_func ("/ui-window/search", test_search);
+  g_test_add_func ("/ui-window/drop-on-row", test_drop_on_row);
   g_test_add_func ("/ui-window/state-filter", test_state_filter);
   g_test_add_func ("/ui-window/navigation", test_navigation);
   g_test_add_func ("/ui-window/delete-draft", test_delete_draft);

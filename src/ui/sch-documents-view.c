@@ -127,8 +127,12 @@ is_editable (SchDocumentsView *self)
   if (self->kase == NULL)
     return FALSE;
 
-  /* As in the form: a complete case is read-only until it is reopened. */
+  /* As in the form: a complete case is read-only until it is reopened.
+   * What the migration office asks for later goes into the case itself, to
+   * be sent as a supplement. */
   state = sch_case_get_state (self->kase);
+  if (state == SCH_CASE_STATE_DOCUMENTS_REQUESTED)
+    return TRUE;
   return state != SCH_CASE_STATE_COMPLETE && sch_case_state_is_editable (state);
 }
 
@@ -1352,13 +1356,12 @@ import_dropped_files (SchDocumentsView *self, const GValue *value, const char *s
   GSList *files = g_value_get_boxed (value);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!is_editable (self) || slot_id == NULL)
+  if (slot_id == NULL)
     return FALSE;
 
   for (GSList *l = files; l != NULL; l = l->next)
     g_ptr_array_add (list, g_object_ref (l->data));
-  sch_documents_view_import_files (self, list, slot_id);
-  return list->len > 0;
+  return list->len > 0 && sch_documents_view_import_files (self, list, slot_id);
 }
 
 static gboolean
@@ -2098,10 +2101,16 @@ sch_documents_view_set_case (SchDocumentsView *self,
         }
     }
 
+  /* The same case read again (its state changed elsewhere) stays on the
+   * document the clerk looks at. */
+  if (kase == NULL || self->kase == NULL || self->type != type ||
+      !g_str_equal (sch_case_get_uuid (kase), sch_case_get_uuid (self->kase)))
+    {
+      g_clear_pointer (&self->slot_id, g_free);
+      gtk_flow_box_unselect_all (self->flow);
+    }
   g_set_object (&self->kase, kase);
   g_set_object (&self->type, type);
-  g_clear_pointer (&self->slot_id, g_free);
-  gtk_flow_box_unselect_all (self->flow);
 
   refresh (self);
 }
@@ -2134,23 +2143,47 @@ sch_documents_view_get_slot (SchDocumentsView *self)
   return self->slot_id;
 }
 
-void
+/* Files dropped onto a case whose documents no longer change: say why,
+ * rather than ignore them. */
+static void
+explain_locked (SchDocumentsView *self)
+{
+  SchCaseState state = sch_case_get_state (self->kase);
+  g_autofree char *body = NULL;
+
+  if (state == SCH_CASE_STATE_COMPLETE)
+    body = g_strdup (_("The case is complete. Reopen it to add documents."));
+  else
+    body = g_strdup_printf (_("The case is “%s”. Its documents no longer change once its signature form "
+                              "is printed. Should the migration office ask for more, add them when the "
+                              "case shows “Documents requested”."),
+                            sch_case_state_get_label (state));
+  show_message (self, _("No Documents Can Be Added"), body);
+}
+
+gboolean
 sch_documents_view_import_files (SchDocumentsView *self,
                                  GPtrArray        *files,
                                  const char       *slot_id)
 {
-  g_return_if_fail (SCH_IS_DOCUMENTS_VIEW (self));
-  g_return_if_fail (files != NULL);
+  g_return_val_if_fail (SCH_IS_DOCUMENTS_VIEW (self), FALSE);
+  g_return_val_if_fail (files != NULL, FALSE);
 
   if (slot_id == NULL)
     slot_id = self->slot_id;
+  if (self->kase != NULL && !is_editable (self))
+    {
+      explain_locked (self);
+      return FALSE;
+    }
   if (!is_editable (self) || lookup_slot (self, slot_id) == NULL)
-    return;
+    return FALSE;
 
   for (guint i = 0; i < files->len; i++)
     queue_import (self, g_ptr_array_index (files, i), slot_id);
 
   import_next (self);
+  return TRUE;
 }
 
 gboolean

@@ -26,8 +26,9 @@ void        sch_documents_view_select_slot  (SchDocumentsView *self,
                                              const char       *slot_id);
 const char *sch_documents_view_get_slot     (SchDocumentsView *self);
 /* Imports @files (GFile*) into @slot_id (NULL: the selected slot), one after
- * the other, as the file chooser and dropped files do. */
-void        sch_documents_view_import_files (SchDocumentsView *self,
+ * the other, as the file chooser and dropped files do. FALSE when the case
+ * takes no documents now (the clerk is told why) or has no such slot. */
+gboolean    sch_documents_view_import_files (SchDocumentsView *self,
                                              GPtrArray        *files,
                                              const char       *slot_id);
 /* TRUE while files are imported or pages stored. */

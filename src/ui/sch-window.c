@@ -1010,10 +1010,49 @@ sch_window_close_request (GtkWindow *window)
   return TRUE;
 }
 
+/* Files dropped onto a row of the list: the case opens on its documents and
+ * they go into the document selected there, as when dropped onto that view. */
+static gboolean
+row_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, SchWindow *self)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (target), "list-item");
+  SchCaseSummary *summary = gtk_list_item_get_item (item);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  if (summary == NULL)
+    return FALSE;
+
+  for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+    g_ptr_array_add (files, g_object_ref (l->data));
+  if (files->len == 0)
+    return FALSE;
+
+  if (!open_case (self, sch_case_summary_get_uuid (summary), &error))
+    {
+      show_error (self, _("The case could not be opened"), error->message);
+      return FALSE;
+    }
+  sync_selection (self);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  adw_view_stack_set_visible_child_name (self->case_views, "documents");
+
+  return sch_documents_view_import_files (self->documents, files, NULL);
+}
+
 static void
 setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  gtk_list_item_set_child (item, sch_case_row_new (SCH_CATALOG (user_data)));
+  SchWindow *self = user_data;
+  GtkWidget *row = sch_case_row_new (self->catalog);
+  GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  /* The item outlives its row: the list view owns both. */
+  g_object_set_data (G_OBJECT (target), "list-item", item);
+  g_signal_connect_object (target, "drop", G_CALLBACK (row_drop_cb), self, 0);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (target));
+  gtk_list_item_set_child (item, row);
 }
 
 static void
@@ -1086,7 +1125,7 @@ sch_window_constructed (GObject *object)
                          NULL, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self->catalog);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);

@@ -61,8 +61,8 @@ about_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                         "transient-for", parent,
                         "application-name", _("Schalter"),
-                        /* Installed under the base id only, as the desktop file names it. */
-                        "application-icon", BASE_ID,
+                        /* Installed under the application id, as the desktop file names it. */
+                        "application-icon", APP_ID,
                         "version", PACKAGE_VERSION,
                         "developer-name", _("The Schalter developers"),
                         "comments", _("Capture residence-permit applications of foreign residents at the residents’ office."),

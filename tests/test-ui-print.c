@@ -552,6 +552,37 @@ test_language_locked_case (void)
   g_assert_null (strstr (sent, "print_language"));
 }
 
+/* How many labels below @root say @text. */
+static guint
+count_labels (GtkWidget *root, const char *text)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+        n++;
+      n += count_labels (child, text);
+    }
+  return n;
+}
+
+/* Clicks the close button of the toast that shows @label. */
+static void
+click_toast_close (GtkWidget *label)
+{
+  GtkWidget *toast = gtk_widget_get_ancestor (label, g_type_from_name ("AdwToastWidget"));
+
+  g_assert_nonnull (toast);
+  for (GtkWidget *child = gtk_widget_get_first_child (toast); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "window-close-symbolic") == 0)
+      {
+        g_signal_emit_by_name (child, "clicked");
+        return;
+      }
+  g_assert_not_reached ();
+}
+
 /* "Save as PDF…" as the clerk's choice of file completes it: the file
  * holds the pages of the preview, says in its properties that it is the
  * form and the receipt, from the office, made now; the journal says it
@@ -562,6 +593,7 @@ test_save_as_pdf (void)
   g_autofree char *uuid = create_complete_case ("Saved-Okonkwo");
   g_autofree char *folder_path = g_build_filename (tmpdir, "saved", NULL);
   g_autofree char *path = g_build_filename (folder_path, "form-and-receipt.pdf", NULL);
+  g_autofree char *second_path = g_build_filename (folder_path, "form-and-receipt-again.pdf", NULL);
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) saved_bytes = NULL;
   g_autoptr(PopplerDocument) generated = NULL;
@@ -579,6 +611,7 @@ test_save_as_pdf (void)
   g_autoptr(GDateTime) created = NULL;
   g_autoptr(GDateTime) modified = NULL;
   SchPrintPreview *preview;
+  GtkWidget *shown;
   gboolean printed = FALSE;
   guint n_pages;
 
@@ -630,6 +663,22 @@ test_save_as_pdf (void)
   g_assert_true (journal_has (uuid, "printed", journalled));
   g_assert_nonnull (sch_test_ui_find (GTK_WIDGET (preview), GTK_TYPE_LABEL,
                                       "Saved. The case now awaits the signed form."));
+
+  /* Saved once more at once: its message goes into the toast shown, not
+   * into a second one (sch-toast.h). */
+  shown = sch_test_ui_find (GTK_WIDGET (preview), GTK_TYPE_LABEL, "Saved. The case now awaits the signed form.");
+  printed = FALSE;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preview), "preview.save-to", "s", second_path));
+  g_assert_true (sch_test_ui_wait_for (&printed, 30000));
+  sch_test_ui_wait (300);
+  g_assert_true (g_file_test (second_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_labels (GTK_WIDGET (preview), "Saved. The case now awaits the signed form."), ==, 1);
+  g_assert_true (sch_test_ui_find (GTK_WIDGET (preview), GTK_TYPE_LABEL,
+                                   "Saved. The case now awaits the signed form.") == shown);
+  /* Closed by the clerk, nothing queued behind it comes up again. */
+  click_toast_close (shown);
+  sch_test_ui_wait (800);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (preview), "Saved. The case now awaits the signed form."), ==, 0);
 
   gtk_window_close (GTK_WINDOW (preview));
   sch_test_ui_wait (100);

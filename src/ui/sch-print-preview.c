@@ -10,6 +10,7 @@
 #include "sch-preferences-window.h"
 #include "sch-print-operation.h"
 #include "sch-print-preview.h"
+#include "sch-toast.h"
 #include "sch-printout.h"
 #include "sch-store-pages.h"
 
@@ -616,9 +617,7 @@ record_print (SchPrintPreview *self, gboolean saved, GError **error)
 static void
 toast (SchPrintPreview *self, const char *message)
 {
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  sch_toast_show (self->toast_overlay, message);
 }
 
 static void

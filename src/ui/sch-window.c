@@ -18,6 +18,7 @@
 #include "sch-sync-indicator.h"
 #include "sch-type-chooser.h"
 #include "sch-window.h"
+#include "sch-toast.h"
 
 /* The value of win.filter-state that shows every case. */
 #define FILTER_ALL "all"
@@ -41,7 +42,6 @@ struct _SchWindow
   gboolean            close_without_saving;
 
   AdwToastOverlay    *toast_overlay;
-  AdwToast           *toast;          /* the message toast shown or queued, if any */
   AdwLeaflet         *leaflet;
   GtkWidget          *sidebar;
   GtkToggleButton    *search_button;
@@ -1156,7 +1156,6 @@ sch_window_dispose (GObject *object)
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
-  g_clear_object (&self->toast);
 
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
@@ -1306,36 +1305,14 @@ sch_window_open_case (SchWindow *self, const char *uuid)
   sync_selection (self);
 }
 
-static void
-toast_dismissed_cb (SchWindow *self, AdwToast *toast)
-{
-  if (self->toast == toast)
-    g_clear_object (&self->toast);
-}
-
-/* One message toast at a time: a new message replaces the text of the one
- * still shown. libadwaita 1.2 crashes (a freed toast in an animation's
- * "done" handler) when toasts queue up while the main loop is busy, e.g.
- * during a scan; the clerk only needs the latest message anyway. */
+/* One at a time (sch-toast.h). */
 void
 sch_window_toast (SchWindow *self, const char *message)
 {
-  g_autofree char *escaped = NULL;
-
   g_return_if_fail (SCH_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  /* Toast titles are Pango markup. */
-  escaped = g_markup_escape_text (message, -1);
-  if (self->toast != NULL)
-    {
-      adw_toast_set_title (self->toast, escaped);
-      return;
-    }
-
-  self->toast = adw_toast_new (escaped);
-  g_signal_connect_object (self->toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->toast));
+  sch_toast_show (self->toast_overlay, message);
 }
 
 void

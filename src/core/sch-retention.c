@@ -12,6 +12,12 @@
 
 /* Vacuum when at least this share of the file is free pages. */
 #define FREE_SHARE_FOR_VACUUM 4   /* one in four */
+/* Pages given back per step of the incremental vacuum: each step is a
+ * write transaction of its own of a few milliseconds, so a clerk's save
+ * waits for one step at most. */
+#define VACUUM_STEP_PAGES 256
+/* PRAGMA auto_vacuum's value for incremental mode. */
+#define AUTO_VACUUM_INCREMENTAL 2
 
 static gboolean
 run_with_text (SchStore    *store,
@@ -211,10 +217,34 @@ checkpoint (SchStore  *store,
   return TRUE;
 }
 
+/* Gives the free pages back to the file system. A database made before
+ * the store asked for incremental mode changes over with one last full
+ * VACUUM; after that, the pages go in short steps. */
+static gboolean
+give_back_free_pages (SchStore  *store,
+                      GError   **error)
+{
+  g_autofree char *step = g_strdup_printf ("PRAGMA incremental_vacuum(%d)", VACUUM_STEP_PAGES);
+  gint64 before = G_MAXINT64;
+  gint64 free_pages;
+
+  if (query_pragma (store, "PRAGMA auto_vacuum") != AUTO_VACUUM_INCREMENTAL)
+    return sch_sql_exec (store, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM", error);
+
+  /* Each step is its own transaction; stop should one free nothing. */
+  while ((free_pages = query_pragma (store, "PRAGMA freelist_count")) > 0 && free_pages < before)
+    {
+      before = free_pages;
+      if (!sch_sql_exec (store, step, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Deleted rows leave their words in the search index's segments until
  * they are merged, and their pages in the write-ahead log until it is
  * checkpointed: both are done after every run. The store zeroes what it
- * deletes (secure_delete); VACUUM only gives the free pages back. */
+ * deletes (secure_delete); the vacuum only gives the free pages back. */
 static gboolean
 scrub (SchStore  *store,
        GError   **error)
@@ -231,7 +261,7 @@ scrub (SchStore  *store,
   if (free_pages * FREE_SHARE_FOR_VACUUM < pages)
     return TRUE;
 
-  return sch_sql_exec (store, "VACUUM", error) && checkpoint (store, error);
+  return give_back_free_pages (store, error) && checkpoint (store, error);
 }
 
 /* Cases due for purging: uuid and acknowledgement time, alternating. */

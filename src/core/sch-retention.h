@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * in the outbox) and that the office is not waiting for (its latest status
  * is not "documents-requested"). Afterwards the search index is rewritten
  * and the write-ahead log emptied, so that the purged data is gone from the
- * files on disk (the store zeroes what it deletes); the file is vacuumed
- * when much of it is free. @n_purged may be NULL. */
+ * files on disk (the store zeroes what it deletes); when much of the file
+ * is free, the free pages are given back in short steps (incremental
+ * vacuum) that let the clerk's writes in between. @n_purged may be NULL. */
 gboolean sch_retention_run        (SchStore            *store,
                                    guint                days,
                                    GDateTime           *now,

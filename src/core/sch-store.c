@@ -685,9 +685,17 @@ static gboolean
 store_configure (SchStore  *self,
                  GError   **error)
 {
-  g_autoptr(SchStmt) stmt = store_statement (self, "PRAGMA journal_mode = WAL", error);
+  g_autoptr(SchStmt) stmt = NULL;
   int rc;
 
+  /* Free pages go back in short steps (sch-retention.c), never in one long
+   * VACUUM that holds the clerk's writes. Outside a transaction, this
+   * takes effect when a new database gets its first table; an older one
+   * changes over at its next VACUUM. */
+  if (!store_run (self, "PRAGMA auto_vacuum = INCREMENTAL", error))
+    return FALSE;
+
+  stmt = store_statement (self, "PRAGMA journal_mode = WAL", error);
   if (stmt == NULL)
     return FALSE;
 

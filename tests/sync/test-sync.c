@@ -1246,6 +1246,93 @@ test_retention_scrubs_files (void)
   sync_test_rm_rf (dir);
 }
 
+static gint64
+pragma (SchStore *store, const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 value = -1;
+
+  g_assert_true (sch_sql_query_int64 (store, sql, NULL, &value, &error));
+  g_assert_no_error (error);
+  return value;
+}
+
+/* Purging many cases gives their pages back to the file system, in short
+ * steps (incremental vacuum) so that the clerk's saves are not held up; a
+ * database from before that mode changes over with one last full VACUUM.
+ * @legacy: start from such a database. */
+static void
+check_retention_gives_pages_back (gboolean legacy)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sch-retention-XXXXXX", &error);
+  g_autoptr(SchStore) store = open_scratch_store (dir);
+  g_autoptr(SchCase) kept = NULL;
+  g_autoptr(SchCase) again = NULL;
+  gint64 pages_before;
+  guint purged = 0;
+
+  /* A new database is in incremental mode from its first table on. */
+  g_assert_cmpint (pragma (store, "PRAGMA auto_vacuum"), ==, 2);
+  if (legacy)
+    {
+      g_assert_cmpint (sqlite3_exec (sch_store_get_db (store), "PRAGMA auto_vacuum = NONE; VACUUM",
+                                     NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (pragma (store, "PRAGMA auto_vacuum"), ==, 0);
+    }
+
+  g_assert_cmpint (sqlite3_exec (sch_store_get_db (store), "PRAGMA synchronous = OFF", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Altfall%u", i);
+      g_autoptr(SchCase) old = make_delivered_case (store, name, "756.9217.0769.85", 40);
+      g_autofree char *remarks = g_strnfill (6000, 'a' + (char) (i % 26));
+
+      /* A case the size of one with many family members and remarks. */
+      sch_case_set_value (old, "person", 0, "remarks", remarks);
+      g_assert_true (sch_store_save_case (store, old, &error));
+      g_assert_no_error (error);
+    }
+  kept = make_delivered_case (store, "Neufall", "756.1234.5678.97", 2);
+  g_assert_cmpint (sqlite3_exec (sch_store_get_db (store), "PRAGMA synchronous = FULL", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  pages_before = pragma (store, "PRAGMA page_count");
+
+  g_assert_true (sch_retention_run (store, 30, NULL, &purged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (purged, ==, 200);
+
+  g_assert_cmpint (pragma (store, "PRAGMA auto_vacuum"), ==, 2);
+  g_assert_cmpint (pragma (store, "PRAGMA freelist_count"), ==, 0);
+  /* The purged cases' remarks alone took a quarter of the file. */
+  g_assert_cmpint (pragma (store, "PRAGMA page_count") * 4, <, pages_before * 3);
+  g_assert_cmpint (pragma (store, "SELECT count(*) FROM cases WHERE display_name LIKE 'Neufall%'"), ==, 1);
+
+  /* It opens again (the store checks its integrity) with the kept case. */
+  g_clear_object (&store);
+  store = open_scratch_store (dir);
+  again = sch_store_load_case (store, sch_case_get_uuid (kept), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (again);
+
+  g_clear_object (&kept);
+  g_clear_object (&store);
+  sync_test_rm_rf (dir);
+}
+
+static void
+test_retention_gives_pages_back (void)
+{
+  check_retention_gives_pages_back (FALSE);
+}
+
+static void
+test_retention_changes_over_old_database (void)
+{
+  check_retention_gives_pages_back (TRUE);
+}
+
 /* The clock starts when the office first acknowledged a case; a case the
  * office is waiting on (documents requested) is kept, whatever its state
  * here says: the local state can lag behind the office's latest word, as
@@ -1363,6 +1450,8 @@ main (int   argc,
   g_test_add_func ("/sync/queued-files-survive-sweep", test_queued_files_survive_sweep);
   g_test_add_func ("/sync/retention-scrubs-files", test_retention_scrubs_files);
   g_test_add_func ("/sync/retention-waits-for-office", test_retention_waits_for_office);
+  g_test_add_func ("/sync/retention-gives-pages-back", test_retention_gives_pages_back);
+  g_test_add_func ("/sync/retention-changes-over-old-database", test_retention_changes_over_old_database);
   g_test_add ("/sync/end-to-end", Fixture, NULL, fixture_set_up, test_end_to_end, fixture_tear_down);
   g_test_add ("/sync/wrong-ca", Fixture, NULL, fixture_set_up, test_wrong_ca, fixture_tear_down);
   g_test_add ("/sync/bad-token", Fixture, NULL, fixture_set_up, test_bad_token, fixture_tear_down);

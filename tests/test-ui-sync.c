@@ -13,6 +13,7 @@
 #include "sch-case-row.h"
 #include "sch-catalog.h"
 #include "sch-credentials.h"
+#include "sch-documents-view.h"
 #include "sch-field-row.h"
 #include "sch-outbox.h"
 #include "sch-preferences-window.h"
@@ -70,6 +71,41 @@ add_page (SchStore *store, SchCase *kase, const char *slot, double shade)
   added = sch_store_add_pages (store, kase, slot, -1, pages, &error);
   g_assert_no_error (error);
   g_assert_nonnull (added);
+}
+
+/* Imports a scanned page, saved as a PNG file, into @slot of the open case
+ * through its documents view, as the clerk does for requested papers. */
+static void
+import_requested (Fixture *fixture, const char *slot)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 827, 1169);
+  g_autofree char *path = g_build_filename (fixture->dir, "payslips.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+  GtkWidget *view = sch_test_ui_find (GTK_WIDGET (fixture->window), SCH_TYPE_DOCUMENTS_VIEW, "SchDocumentsView");
+  SchCase *kase = sch_case_editor_get_case (SCH_CASE_EDITOR (sch_test_ui_find (GTK_WIDGET (fixture->window),
+                                                                              SCH_TYPE_CASE_EDITOR,
+                                                                              "SchCaseEditor")));
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(GError) error = NULL;
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 0.95, 0.95, 0.9);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  g_assert_nonnull (view);
+  g_ptr_array_add (files, file);
+  g_assert_true (sch_documents_view_import_files (SCH_DOCUMENTS_VIEW (view), files, slot));
+  for (guint i = 0; i < 400 && sch_documents_view_is_busy (SCH_DOCUMENTS_VIEW (view)); i++)
+    sch_test_ui_wait (50);
+  g_assert_false (sch_documents_view_is_busy (SCH_DOCUMENTS_VIEW (view)));
+
+  pages = sch_store_list_pages (fixture->store, kase, slot, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pages->len, ==, 1);
 }
 
 /* A complete case with a passport page, signed by the resident. */
@@ -370,8 +406,9 @@ test_queue_and_follow (Fixture *fixture, gconstpointer data)
   scroll_to_end (find_label (fixture, _("Journal")));
   g_free (sch_test_ui_save_screenshot (GTK_WIDGET (fixture->window), "case-history-journal"));
 
-  /* Nachreichen: the requested slot's pages go into the same case. */
-  add_page (fixture->store, kase, "payslips", 0.5);
+  /* Nachreichen: the clerk imports the requested payslips into the same
+   * case, in its documents view. */
+  import_requested (fixture, "payslips");
   g_assert_true (sch_test_ui_activate (GTK_WIDGET (fixture->window), "win.send-requested", NULL));
   for (guint i = 0; i < 300 && receiver_document_count (fixture, kase) < 2; i++)
     sch_test_ui_wait (100);

@@ -224,7 +224,7 @@ static gboolean
 give_back_free_pages (SchStore  *store,
                       GError   **error)
 {
-  g_autofree char *step = g_strdup_printf ("PRAGMA incremental_vacuum(%d)", VACUUM_STEP_PAGES);
+  const char *step = "PRAGMA incremental_vacuum(" G_STRINGIFY (VACUUM_STEP_PAGES) ")";
   gint64 before = G_MAXINT64;
   gint64 free_pages;
 

@@ -10,27 +10,29 @@ typedef struct {
   const char *name;
   const char *label;
   gboolean    editable;
+  gboolean    takes_documents;
 } StateInfo;
 
 /* Indexed by SchCaseState; the names are what the database stores, so they
- * must never change. */
+ * must never change. Documents: what the office asks for after submission
+ * goes into the case itself, to be sent as a supplement. */
 static const StateInfo states[SCH_N_CASE_STATES] = {
-  [SCH_CASE_STATE_DRAFT]               = { "draft", N_("Draft"), TRUE },
+  [SCH_CASE_STATE_DRAFT]               = { "draft", N_("Draft"), TRUE, TRUE },
   /* Reopened as a draft to be edited again: "complete" means checked. */
-  [SCH_CASE_STATE_COMPLETE]            = { "complete", N_("Complete"), FALSE },
-  [SCH_CASE_STATE_AWAITING_SIGNATURE]  = { "awaiting-signature", N_("Awaiting signature"), FALSE },
-  [SCH_CASE_STATE_SIGNED]              = { "signed", N_("Signed"), FALSE },
-  [SCH_CASE_STATE_QUEUED]              = { "queued", N_("Queued"), FALSE },
-  [SCH_CASE_STATE_SENDING]             = { "sending", N_("Sending"), FALSE },
-  [SCH_CASE_STATE_SUBMITTED]           = { "submitted", N_("Submitted"), FALSE },
-  [SCH_CASE_STATE_RECEIVED]            = { "received", N_("Received"), FALSE },
-  [SCH_CASE_STATE_IN_REVIEW]           = { "in-review", N_("In review"), FALSE },
-  [SCH_CASE_STATE_DOCUMENTS_REQUESTED] = { "documents-requested", N_("Documents requested"), FALSE },
-  [SCH_CASE_STATE_DECIDED]             = { "decided", N_("Decided"), FALSE },
-  [SCH_CASE_STATE_CLOSED]              = { "closed", N_("Closed"), FALSE },
+  [SCH_CASE_STATE_COMPLETE]            = { "complete", N_("Complete"), FALSE, FALSE },
+  [SCH_CASE_STATE_AWAITING_SIGNATURE]  = { "awaiting-signature", N_("Awaiting signature"), FALSE, FALSE },
+  [SCH_CASE_STATE_SIGNED]              = { "signed", N_("Signed"), FALSE, FALSE },
+  [SCH_CASE_STATE_QUEUED]              = { "queued", N_("Queued"), FALSE, FALSE },
+  [SCH_CASE_STATE_SENDING]             = { "sending", N_("Sending"), FALSE, FALSE },
+  [SCH_CASE_STATE_SUBMITTED]           = { "submitted", N_("Submitted"), FALSE, FALSE },
+  [SCH_CASE_STATE_RECEIVED]            = { "received", N_("Received"), FALSE, FALSE },
+  [SCH_CASE_STATE_IN_REVIEW]           = { "in-review", N_("In review"), FALSE, FALSE },
+  [SCH_CASE_STATE_DOCUMENTS_REQUESTED] = { "documents-requested", N_("Documents requested"), FALSE, TRUE },
+  [SCH_CASE_STATE_DECIDED]             = { "decided", N_("Decided"), FALSE, FALSE },
+  [SCH_CASE_STATE_CLOSED]              = { "closed", N_("Closed"), FALSE, FALSE },
   /* The server refused the case as invalid: the clerk fixes it. */
-  [SCH_CASE_STATE_NEEDS_ATTENTION]     = { "needs-attention", N_("Needs attention"), TRUE },
-  [SCH_CASE_STATE_PURGED]              = { "purged", N_("Purged"), FALSE },
+  [SCH_CASE_STATE_NEEDS_ATTENTION]     = { "needs-attention", N_("Needs attention"), TRUE, TRUE },
+  [SCH_CASE_STATE_PURGED]              = { "purged", N_("Purged"), FALSE, FALSE },
 };
 
 const char *
@@ -76,4 +78,12 @@ sch_case_state_is_editable (SchCaseState state)
   g_return_val_if_fail (state < SCH_N_CASE_STATES, FALSE);
 
   return states[state].editable;
+}
+
+gboolean
+sch_case_state_takes_documents (SchCaseState state)
+{
+  g_return_val_if_fail (state < SCH_N_CASE_STATES, FALSE);
+
+  return states[state].takes_documents;
 }

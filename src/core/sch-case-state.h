@@ -28,5 +28,7 @@ gboolean    sch_case_state_from_string (const char *name, SchCaseState *state);
 const char *sch_case_state_get_label   (SchCaseState state);  /* translated, for the UI */
 /* Whether the clerk may still edit the captured data in this state. */
 gboolean    sch_case_state_is_editable (SchCaseState state);
+/* Whether the clerk may add, change or remove documents in this state. */
+gboolean    sch_case_state_takes_documents (SchCaseState state);
 
 G_END_DECLS

@@ -122,18 +122,7 @@ static void store_next (SchDocumentsView *self);
 static gboolean
 is_editable (SchDocumentsView *self)
 {
-  SchCaseState state;
-
-  if (self->kase == NULL)
-    return FALSE;
-
-  /* As in the form: a complete case is read-only until it is reopened.
-   * What the migration office asks for later goes into the case itself, to
-   * be sent as a supplement. */
-  state = sch_case_get_state (self->kase);
-  if (state == SCH_CASE_STATE_DOCUMENTS_REQUESTED)
-    return TRUE;
-  return state != SCH_CASE_STATE_COMPLETE && sch_case_state_is_editable (state);
+  return self->kase != NULL && sch_case_state_takes_documents (sch_case_get_state (self->kase));
 }
 
 static GtkWindow *
@@ -2169,14 +2158,16 @@ sch_documents_view_import_files (SchDocumentsView *self,
   g_return_val_if_fail (SCH_IS_DOCUMENTS_VIEW (self), FALSE);
   g_return_val_if_fail (files != NULL, FALSE);
 
-  if (slot_id == NULL)
-    slot_id = self->slot_id;
-  if (self->kase != NULL && !is_editable (self))
+  if (self->kase == NULL)
+    return FALSE;
+  if (!is_editable (self))
     {
       explain_locked (self);
       return FALSE;
     }
-  if (!is_editable (self) || lookup_slot (self, slot_id) == NULL)
+  if (slot_id == NULL)
+    slot_id = self->slot_id;
+  if (lookup_slot (self, slot_id) == NULL)
     return FALSE;
 
   for (guint i = 0; i < files->len; i++)

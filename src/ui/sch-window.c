@@ -1018,7 +1018,6 @@ row_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, Sch
   GtkListItem *item = g_object_get_data (G_OBJECT (target), "list-item");
   SchCaseSummary *summary = gtk_list_item_get_item (item);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
 
   if (summary == NULL)
     return FALSE;
@@ -1028,15 +1027,10 @@ row_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, Sch
   if (files->len == 0)
     return FALSE;
 
-  if (!open_case (self, sch_case_summary_get_uuid (summary), &error))
-    {
-      show_error (self, _("The case could not be opened"), error->message);
-      return FALSE;
-    }
-  sync_selection (self);
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  adw_view_stack_set_visible_child_name (self->case_views, "documents");
+  sch_window_open_case (self, sch_case_summary_get_uuid (summary));
+  if (self->current == NULL || !g_str_equal (sch_case_get_uuid (self->current), sch_case_summary_get_uuid (summary)))
+    return FALSE;
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-view", g_variant_new_string ("documents"));
 
   return sch_documents_view_import_files (self->documents, files, NULL);
 }

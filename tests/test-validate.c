@@ -834,6 +834,30 @@ test_municipality_override_broken (void)
 }
 
 static void
+test_date_of_date_time (void)
+{
+  /* Central European winter time, without needing the tz database. */
+  g_autoptr(GTimeZone) zurich = g_time_zone_new_offset (3600);
+  g_autoptr(GDateTime) utc = g_date_time_new_utc (2026, 2, 28, 23, 30, 0);
+  g_autoptr(GDateTime) local = NULL;
+  GDate date;
+
+  local = g_date_time_to_timezone (utc, zurich);
+
+  /* Half past midnight in Zurich is already 1 March there: the day of
+   * the time as given, not of UTC. */
+  sch_date_set_date_time (&date, local);
+  g_assert_cmpint (g_date_get_day (&date), ==, 1);
+  g_assert_cmpint (g_date_get_month (&date), ==, G_DATE_MARCH);
+  g_assert_cmpint (g_date_get_year (&date), ==, 2026);
+  g_assert_false (sch_is_minor ("01.03.2008", &date));
+
+  sch_date_set_date_time (&date, utc);
+  g_assert_cmpint (g_date_get_day (&date), ==, 28);
+  g_assert_true (sch_is_minor ("01.03.2008", &date));
+}
+
+static void
 test_is_minor (void)
 {
   g_autoptr(GDate) before_march = g_date_new_dmy (28, G_DATE_FEBRUARY, 2026);
@@ -882,6 +906,7 @@ main (int   argc,
   g_test_add_func ("/validate/date/real-today", test_date_real_today);
   g_test_add_func ("/validate/date/parse-and-format", test_parse_and_format_date);
   g_test_add_func ("/validate/date/minor", test_is_minor);
+  g_test_add_func ("/validate/date/of-date-time", test_date_of_date_time);
   g_test_add_func ("/validate/name/valid", test_name_valid);
   g_test_add_func ("/validate/name/invalid", test_name_invalid);
   g_test_add_func ("/validate/text", test_text);

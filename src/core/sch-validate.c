@@ -166,6 +166,19 @@ check_utf8 (const char  *field_label,
   return FALSE;
 }
 
+void
+sch_date_set_date_time (GDate     *date,
+                        GDateTime *date_time)
+{
+  g_return_if_fail (date != NULL && date_time != NULL);
+
+  g_date_clear (date, 1);
+  g_date_set_dmy (date,
+                  (GDateDay) g_date_time_get_day_of_month (date_time),
+                  (GDateMonth) g_date_time_get_month (date_time),
+                  (GDateYear) g_date_time_get_year (date_time));
+}
+
 static void
 get_today (const GDate *today,
            GDate       *out)
@@ -178,11 +191,7 @@ get_today (const GDate *today,
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
-      g_date_clear (out, 1);
-      g_date_set_dmy (out,
-                      (GDateDay) g_date_time_get_day_of_month (now),
-                      (GDateMonth) g_date_time_get_month (now),
-                      (GDateYear) g_date_time_get_year (now));
+      sch_date_set_date_time (out, now);
     }
 }
 
@@ -1045,7 +1054,9 @@ sch_is_minor (const char  *date_of_birth,
     return FALSE;
 
   partial_date_get_range (&date, &first, &last);
-  /* Someone born on 29 February comes of age on 1 March in other years. */
+  /* Someone born on 29 February comes of age on 1 March in other years:
+   * the later of the two readings, so that the form asks for the legal
+   * representative's signature rather than miss one. */
   year = g_date_get_year (&last) + 18;
   g_date_clear (&adult, 1);
   if (g_date_get_day (&last) > g_date_get_days_in_month (g_date_get_month (&last), year))

@@ -98,6 +98,8 @@ gboolean sch_parse_date (const char *value, gboolean allow_partial, char **iso, 
  * it can mean, so that a possible minor is not taken for an adult; a date
  * that cannot be read is not a minor's. */
 gboolean sch_is_minor (const char *date_of_birth, const GDate *on);
+/* The calendar day of @date_time, in its own time zone. */
+void     sch_date_set_date_time (GDate *date, GDateTime *date_time);
 /* ISO "1990-12-31" / "1990-12" / "1990" to the Swiss display form "31.12.1990". */
 char    *sch_format_date (const char *iso);
 

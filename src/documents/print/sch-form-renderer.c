@@ -310,11 +310,10 @@ case_signers (SchAppType *type,
 
   if (date_of_birth != NULL && !has_signer (signers, SCH_SIGNER_LEGAL_REPRESENTATIVE))
     {
-      g_autoptr(GDate) today = g_date_new_dmy ((GDateDay) g_date_time_get_day_of_month (now),
-                                               (GDateMonth) g_date_time_get_month (now),
-                                               (GDateYear) g_date_time_get_year (now));
+      GDate today;
 
-      minor = sch_is_minor (date_of_birth, today);
+      sch_date_set_date_time (&today, now);
+      minor = sch_is_minor (date_of_birth, &today);
     }
 
   for (guint i = 0; i < signers->len; i++)

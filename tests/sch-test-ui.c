@@ -342,3 +342,86 @@ sch_test_ui_activate (GtkWidget *widget, const char *action, GVariant *param)
 
   return gtk_widget_activate_action_variant (widget, action, owned);
 }
+
+GBytes *
+sch_test_ui_page_png (int    width,
+                      int    height,
+                      double red,
+                      double green,
+                      double blue)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  char *png = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, (guint32) (red * 255) << 24 | (guint32) (green * 255) << 16 |
+                           (guint32) (blue * 255) << 8 | 0xff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, &size, "png", &error, NULL));
+  g_assert_no_error (error);
+  return g_bytes_new_take (png, size);
+}
+
+GFile *
+sch_test_ui_write_file (const char *dir,
+                        const char *name,
+                        GBytes     *bytes)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+void
+sch_test_ui_set_files (GValue *value,
+                       GFile  *first,
+                       ...)
+{
+  GSList *files = NULL;
+  va_list args;
+
+  va_start (args, first);
+  for (GFile *file = first; file != NULL; file = va_arg (args, GFile *))
+    files = g_slist_append (files, file);
+  va_end (args);
+
+  g_value_init (value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (value, gdk_file_list_new_from_list (files));
+  g_slist_free (files);
+}
+
+static GtkDropTarget *
+drop_target_of (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  g_assert_not_reached ();
+}
+
+gboolean
+sch_test_ui_drop (GtkWidget    *widget,
+                  const GValue *value)
+{
+  GtkDropTarget *target = drop_target_of (widget);
+  gboolean accepted = FALSE;
+  gsize n_types = 0;
+  const GType *types = gtk_drop_target_get_gtypes (target, &n_types);
+  gboolean offered = FALSE;
+
+  for (gsize i = 0; i < n_types; i++)
+    offered |= types[i] == G_VALUE_TYPE (value);
+  g_assert_true (offered);
+  g_signal_emit_by_name (target, "drop", value, 20.0, 20.0, &accepted);
+  sch_test_ui_wait (20);
+  return accepted;
+}

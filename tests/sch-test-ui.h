@@ -27,4 +27,15 @@ void      sch_test_ui_type            (GtkWidget *editable, const char *text);
 /* Activates an action on @widget ("win.new-case", "app.quit"...). */
 gboolean  sch_test_ui_activate        (GtkWidget *widget, const char *action, GVariant *param);
 
+/* A plain scanned page of @width × @height pixels in one colour, as PNG data. */
+GBytes   *sch_test_ui_page_png        (int width, int height, double red, double green, double blue);
+/* Writes @bytes to @dir/@name and returns that file. */
+GFile    *sch_test_ui_write_file      (const char *dir, const char *name, GBytes *bytes);
+/* Sets @value (G_VALUE_INIT) to a GdkFileList of the NULL-terminated files. */
+void      sch_test_ui_set_files       (GValue *value, GFile *first, ...) G_GNUC_NULL_TERMINATED;
+/* Drops @value on @widget's drop target as GTK does when the pointer lets go
+ * there; fails the test if the target does not offer @value's type. Returns
+ * whether the drop was accepted. */
+gboolean  sch_test_ui_drop            (GtkWidget *widget, const GValue *value);
+
 G_END_DECLS

@@ -287,17 +287,6 @@ answer (AdwMessageDialog *dialog, const char *response)
   sch_test_ui_wait (20);
 }
 
-static GFile *
-write_sample (const char *name, GBytes *bytes)
-{
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error);
-  g_assert_no_error (error);
-  return g_file_new_for_path (path);
-}
-
 static void
 import (GFile *file, const char *slot_id)
 {
@@ -511,8 +500,8 @@ test_import (void)
   static const double a4[] = { 595.276, 841.89, 595.276, 841.89 };
   g_autoptr(GBytes) pdf = sample_pdf_cairo (2, a4);
   g_autoptr(GBytes) jpeg = sample_jpeg (1240, 1754, 150, 1);
-  g_autoptr(GFile) pdf_file = write_sample ("letter.pdf", pdf);
-  g_autoptr(GFile) jpeg_file = write_sample ("photo.jpg", jpeg);
+  g_autoptr(GFile) pdf_file = sch_test_ui_write_file (tmpdir, "letter.pdf", pdf);
+  g_autoptr(GFile) jpeg_file = sch_test_ui_write_file (tmpdir, "photo.jpg", jpeg);
   g_autoptr(GPtrArray) pages = NULL;
   g_autofree char *shot = NULL;
 
@@ -678,7 +667,7 @@ static void
 test_active_content (void)
 {
   g_autoptr(GBytes) pdf = sample_pdf_javascript ();
-  g_autoptr(GFile) file = write_sample ("script.pdf", pdf);
+  g_autoptr(GFile) file = sch_test_ui_write_file (tmpdir, "script.pdf", pdf);
   g_autoptr(GPtrArray) pages = NULL;
   g_autoptr(SchPdfInfo) info = NULL;
   g_autoptr(GBytes) stored = NULL;
@@ -720,7 +709,7 @@ test_active_content (void)
   {
     const char *hidden[] = { "<< /S /J#61vaScript /JS (app.alert\\(1\\);) >>", NULL };
     g_autoptr(GBytes) sneaky = sample_pdf_object_stream (SAMPLE_STREAM_ASCII_85_FLATE, "/OpenAction 5 0 R", hidden);
-    g_autoptr(GFile) sneaky_file = write_sample ("sneaky.pdf", sneaky);
+    g_autoptr(GFile) sneaky_file = sch_test_ui_write_file (tmpdir, "sneaky.pdf", sneaky);
 
     import (sneaky_file, other_slot);
     dialog = wait_for_message ();
@@ -757,7 +746,7 @@ test_encrypted (void)
   static const double a4[] = { 595.276, 841.89 };
   g_autoptr(GBytes) plain = sample_pdf_cairo (1, a4);
   g_autoptr(GBytes) locked = sample_pdf_encrypted (plain, "geheim");
-  g_autoptr(GFile) file = write_sample ("locked.pdf", locked);
+  g_autoptr(GFile) file = sch_test_ui_write_file (tmpdir, "locked.pdf", locked);
   AdwMessageDialog *dialog;
   GtkWidget *entry;
   guint before = count_pages (import_slot);
@@ -786,7 +775,7 @@ test_damaged (void)
   static const double a4[] = { 595.276, 841.89 };
   g_autoptr(GBytes) pdf = sample_pdf_cairo (1, a4);
   g_autoptr(GBytes) truncated = sample_truncate (pdf, g_bytes_get_size (pdf) / 3);
-  g_autoptr(GFile) file = write_sample ("broken.pdf", truncated);
+  g_autoptr(GFile) file = sch_test_ui_write_file (tmpdir, "broken.pdf", truncated);
   guint before = count_pages (import_slot);
   g_autofree char *fingerprint = case_fingerprint (store, kase);
   AdwMessageDialog *dialog;
@@ -813,7 +802,7 @@ test_over_limit (void)
 
   memcpy (big, "%PDF-1.4\n", 9);
   bytes = g_bytes_new_take (g_steal_pointer (&big), 2 * 1000 * 1000);
-  file = write_sample ("huge.pdf", bytes);
+  file = sch_test_ui_write_file (tmpdir, "huge.pdf", bytes);
   g_settings_set_uint (settings, "max-file-mb", 1);
 
   import (file, import_slot);
@@ -833,7 +822,7 @@ static void
 assert_import_refused (const char *name, GBytes *bytes, const char *slot_id, const char *heading,
                        const char *body_part)
 {
-  g_autoptr(GFile) file = write_sample (name, bytes);
+  g_autoptr(GFile) file = sch_test_ui_write_file (tmpdir, name, bytes);
   g_autofree char *fingerprint = case_fingerprint (store, kase);
   AdwMessageDialog *dialog;
 
@@ -971,7 +960,7 @@ static void
 test_scan_limits (void)
 {
   g_autoptr(GBytes) noise = sample_noise_png (700, 600);
-  g_autoptr(GFile) noise_file = write_sample ("noise.png", noise);
+  g_autoptr(GFile) noise_file = sch_test_ui_write_file (tmpdir, "noise.png", noise);
   g_autoptr(GPtrArray) added = NULL;
   SchScanDialog *dialog;
   AdwMessageDialog *message;
@@ -1212,51 +1201,13 @@ test_scan_cover_open (void)
   assert_scanned_pages (before, 1);
 }
 
-static GtkDropTarget *
-drop_target_of (GtkWidget *widget)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_DROP_TARGET (controller))
-        return GTK_DROP_TARGET (controller);
-    }
-  g_assert_not_reached ();
-}
-
-/* Drops @value on @widget as GTK does when the pointer lets go there. */
-static gboolean
-drop_on (GtkWidget *widget, const GValue *value)
-{
-  GtkDropTarget *target = drop_target_of (widget);
-  gboolean accepted = FALSE;
-  gsize n_types = 0;
-  const GType *types = gtk_drop_target_get_gtypes (target, &n_types);
-  gboolean offered = FALSE;
-
-  for (gsize i = 0; i < n_types; i++)
-    offered |= types[i] == G_VALUE_TYPE (value);
-  g_assert_true (offered);
-  g_signal_emit_by_name (target, "drop", value, 20.0, 20.0, &accepted);
-  sch_test_ui_wait (20);
-  return accepted;
-}
-
 static void
 drop_files (GtkWidget *widget, GFile *first, GFile *second)
 {
   g_auto(GValue) value = G_VALUE_INIT;
-  GSList *list = g_slist_append (NULL, first);
 
-  if (second != NULL)
-    list = g_slist_append (list, second);
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
-  g_slist_free (list);
-  g_assert_true (drop_on (widget, &value));
+  sch_test_ui_set_files (&value, first, second, NULL);
+  g_assert_true (sch_test_ui_drop (widget, &value));
 }
 
 static void
@@ -1266,7 +1217,7 @@ drop_page (GtkWidget *widget, SchPage *page)
 
   g_value_init (&value, SCH_TYPE_PAGE);
   g_value_set_object (&value, page);
-  g_assert_true (drop_on (widget, &value));
+  g_assert_true (sch_test_ui_drop (widget, &value));
 }
 
 /* Files dropped onto the case go into the document selected, onto a row of
@@ -1278,8 +1229,8 @@ test_drag_and_drop (void)
   static const double a4[] = { 595.276, 841.89 };
   g_autoptr(GBytes) pdf = sample_pdf_cairo (1, a4);
   g_autoptr(GBytes) jpeg = sample_jpeg (620, 877, 75, 1);
-  g_autoptr(GFile) pdf_file = write_sample ("dropped.pdf", pdf);
-  g_autoptr(GFile) jpeg_file = write_sample ("dropped.jpg", jpeg);
+  g_autoptr(GFile) pdf_file = sch_test_ui_write_file (tmpdir, "dropped.pdf", pdf);
+  g_autoptr(GFile) jpeg_file = sch_test_ui_write_file (tmpdir, "dropped.jpg", jpeg);
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) after = NULL;
   guint n_import = count_pages (import_slot);
@@ -1369,22 +1320,19 @@ static void
 test_drop_on_locked_case (void)
 {
   g_autoptr(GBytes) jpeg = sample_jpeg (620, 877, 75, 1);
-  g_autoptr(GFile) jpeg_file = write_sample ("requested.jpg", jpeg);
+  g_autoptr(GFile) jpeg_file = sch_test_ui_write_file (tmpdir, "requested.jpg", jpeg);
   g_auto(GValue) value = G_VALUE_INIT;
-  GSList *list = g_slist_append (NULL, jpeg_file);
   guint n_import = count_pages (import_slot);
   const SchCaseState locked[] = { SCH_CASE_STATE_COMPLETE, SCH_CASE_STATE_SUBMITTED };
   AdwMessageDialog *dialog;
 
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
-  g_slist_free (list);
+  sch_test_ui_set_files (&value, jpeg_file, NULL);
   sch_documents_view_select_slot (view, import_slot);
 
   for (guint i = 0; i < G_N_ELEMENTS (locked); i++)
     {
       set_state (locked[i]);
-      g_assert_false (drop_on (GTK_WIDGET (view), &value));
+      g_assert_false (sch_test_ui_drop (GTK_WIDGET (view), &value));
       dialog = wait_for_message ();
       g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("No Documents Can Be Added"));
       g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
@@ -1404,7 +1352,7 @@ test_drop_on_locked_case (void)
    * as a supplement). */
   set_state (SCH_CASE_STATE_DOCUMENTS_REQUESTED);
   g_assert_true (gtk_widget_is_sensitive (find_button (GTK_WIDGET (view), "docs.import")));
-  g_assert_true (drop_on (GTK_WIDGET (view), &value));
+  g_assert_true (sch_test_ui_drop (GTK_WIDGET (view), &value));
   wait_idle_view ();
   g_assert_cmpuint (count_pages (import_slot), ==, n_import + 1);
   activate ("docs.undo", NULL);

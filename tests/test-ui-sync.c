@@ -37,33 +37,16 @@ typedef struct {
 
 static char *certs_dir;
 
-static cairo_status_t
-append_png (void *closure, const unsigned char *data, unsigned int length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* A small scanned page (a PNG) added to @slot. */
 static void
 add_page (SchStore *store, SchCase *kase, const char *slot, double shade)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 280);
-  cairo_t *cr = cairo_create (surface);
-  g_autoptr(GByteArray) png = g_byte_array_new ();
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) bytes = sch_test_ui_page_png (200, 280, shade, shade, 1.0);
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) added = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *sha = NULL;
 
-  cairo_set_source_rgb (cr, shade, shade, 1.0);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png_stream (surface, append_png, png), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-
-  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&png));
   sha = sch_blob_store_put_bytes (sch_store_get_blob_store (store), bytes, &error);
   g_assert_no_error (error);
   g_ptr_array_add (pages, sch_page_new (sha, SCH_PAGE_MEDIA_PNG, -1, 200, 280, 150, 0,
@@ -78,9 +61,8 @@ add_page (SchStore *store, SchCase *kase, const char *slot, double shade)
 static void
 import_requested (Fixture *fixture, const char *slot)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 827, 1169);
-  g_autofree char *path = g_build_filename (fixture->dir, "payslips.png", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) png = sch_test_ui_page_png (827, 1169, 0.95, 0.95, 0.9);
+  g_autoptr(GFile) file = sch_test_ui_write_file (fixture->dir, "payslips.png", png);
   g_autoptr(GPtrArray) files = g_ptr_array_new ();
   GtkWidget *view = sch_test_ui_find (GTK_WIDGET (fixture->window), SCH_TYPE_DOCUMENTS_VIEW, "SchDocumentsView");
   SchCase *kase = sch_case_editor_get_case (SCH_CASE_EDITOR (sch_test_ui_find (GTK_WIDGET (fixture->window),
@@ -88,13 +70,6 @@ import_requested (Fixture *fixture, const char *slot)
                                                                               "SchCaseEditor")));
   g_autoptr(GPtrArray) pages = NULL;
   g_autoptr(GError) error = NULL;
-  cairo_t *cr = cairo_create (surface);
-
-  cairo_set_source_rgb (cr, 0.95, 0.95, 0.9);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
 
   g_assert_nonnull (view);
   g_ptr_array_add (files, file);

@@ -546,33 +546,6 @@ test_search (void)
                                          sch_test_ui_find (window, GTK_TYPE_LIST_VIEW, "Cases")));
 }
 
-static cairo_status_t
-append_png (void *closure, const unsigned char *data, unsigned int length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-/* A PNG of a scanned A4 page at 100 dpi, saved where a clerk's files are. */
-static GFile *
-write_png (const char *name)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 827, 1169);
-  cairo_t *cr = cairo_create (surface);
-  g_autoptr(GByteArray) png = g_byte_array_new ();
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  cairo_set_source_rgb (cr, 0.9, 0.9, 0.85);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png_stream (surface, append_png, png), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_file_set_contents (path, (const char *) png->data, png->len, &error);
-  g_assert_no_error (error);
-  return g_file_new_for_path (path);
-}
-
 /* Files dropped onto a case in the list: it opens on its documents and
  * they go in there. */
 static void
@@ -584,33 +557,18 @@ test_drop_on_row (void)
   SchDocumentsView *documents = SCH_DOCUMENTS_VIEW (sch_test_ui_find (window, SCH_TYPE_DOCUMENTS_VIEW,
                                                                       "SchDocumentsView"));
   GtkWidget *views = sch_test_ui_find (window, ADW_TYPE_VIEW_STACK, "AdwViewStack");
-  g_autoptr(GFile) file = write_png ("passport.png");
-  g_autoptr(GListModel) controllers = NULL;
+  /* A scanned A4 page at 100 dpi, saved where a clerk's files are. */
+  g_autoptr(GBytes) png = sch_test_ui_page_png (827, 1169, 0.9, 0.9, 0.85);
+  g_autoptr(GFile) file = sch_test_ui_write_file (tmpdir, "passport.png", png);
   g_autoptr(GPtrArray) pages = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GValue) value = G_VALUE_INIT;
-  GSList *files = g_slist_append (NULL, file);
-  GtkDropTarget *target = NULL;
-  gboolean accepted = FALSE;
   SchCase *opened;
 
   g_assert_nonnull (row);
   g_assert_cmpstr (sch_case_get_value (sch_case_editor_get_case (editor ()), "person", 0, "official_name"), !=, "Kowalski");
-  controllers = gtk_widget_observe_controllers (row);
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_DROP_TARGET (controller))
-        target = GTK_DROP_TARGET (controller);
-    }
-  g_assert_nonnull (target);
-
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
-  g_slist_free (files);
-  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
-  g_assert_true (accepted);
+  sch_test_ui_set_files (&value, file, NULL);
+  g_assert_true (sch_test_ui_drop (row, &value));
 
   for (guint i = 0; i < 400 && (sch_documents_view_is_busy (documents) || i == 0); i++)
     sch_test_ui_wait (50);

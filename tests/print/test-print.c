@@ -77,6 +77,16 @@ document_text (PopplerDocument *pdf)
   return g_string_free (g_steal_pointer (&all), FALSE);
 }
 
+/* What @document says once printed: rendered, read back by poppler. */
+static char *
+printed_text (SchPrintDocument *document)
+{
+  g_autoptr(GBytes) bytes = render_to_bytes (document);
+  g_autoptr(PopplerDocument) pdf = open_pdf (bytes);
+
+  return document_text (pdf);
+}
+
 static char *
 collapse (const char *text)
 {
@@ -575,10 +585,6 @@ print_with_birth_date (SchAppType  *type,
   g_autoptr(SchPrintContext) context = test_print_context_new ("de");
   g_autoptr(SchPrintDocument) form = NULL;
   g_autoptr(SchPrintDocument) receipt = NULL;
-  g_autoptr(GBytes) form_bytes = NULL;
-  g_autoptr(GBytes) receipt_bytes = NULL;
-  g_autoptr(PopplerDocument) form_pdf = NULL;
-  g_autoptr(PopplerDocument) receipt_pdf = NULL;
   g_autoptr(GError) error = NULL;
 
   sch_case_set_value (kase, "person", 0, "date_of_birth", date_of_birth);
@@ -586,12 +592,8 @@ print_with_birth_date (SchAppType  *type,
   g_assert_no_error (error);
   receipt = sch_print_document_new_receipt (type, kase, context, NULL, &error);
   g_assert_no_error (error);
-  form_bytes = render_to_bytes (form);
-  receipt_bytes = render_to_bytes (receipt);
-  form_pdf = open_pdf (form_bytes);
-  receipt_pdf = open_pdf (receipt_bytes);
-  *form_text = document_text (form_pdf);
-  *receipt_text = document_text (receipt_pdf);
+  *form_text = printed_text (form);
+  *receipt_text = printed_text (receipt);
 }
 
 static void

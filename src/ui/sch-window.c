@@ -1027,8 +1027,7 @@ row_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, Sch
   if (files->len == 0)
     return FALSE;
 
-  sch_window_open_case (self, sch_case_summary_get_uuid (summary));
-  if (self->current == NULL || !g_str_equal (sch_case_get_uuid (self->current), sch_case_summary_get_uuid (summary)))
+  if (!sch_window_open_case (self, sch_case_summary_get_uuid (summary)))
     return FALSE;
   g_action_group_activate_action (G_ACTION_GROUP (self), "show-view", g_variant_new_string ("documents"));
 
@@ -1282,21 +1281,22 @@ sch_window_new (GtkApplication *app, SchStore *store, SchCatalog *catalog)
                        NULL);
 }
 
-void
+gboolean
 sch_window_open_case (SchWindow *self, const char *uuid)
 {
   g_autoptr(GError) error = NULL;
 
-  g_return_if_fail (SCH_IS_WINDOW (self));
-  g_return_if_fail (uuid != NULL);
+  g_return_val_if_fail (SCH_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
 
   if (!open_case (self, uuid, &error))
     {
       show_error (self, _("The case could not be opened"), error->message);
-      return;
+      return FALSE;
     }
 
   sync_selection (self);
+  return TRUE;
 }
 
 /* One at a time (sch-toast.h). */

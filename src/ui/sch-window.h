@@ -12,8 +12,9 @@ G_DECLARE_FINAL_TYPE (SchWindow, sch_window, SCH, WINDOW, AdwApplicationWindow)
 
 /* @store and @catalog are construct-only properties. */
 SchWindow *sch_window_new (GtkApplication *app, SchStore *store, SchCatalog *catalog);
-/* Opens the case in the editor and selects it in the list. */
-void       sch_window_open_case (SchWindow *self, const char *uuid);
+/* Opens the case in the editor and selects it in the list; FALSE (and a
+ * message to the clerk) if it could not be opened. */
+gboolean   sch_window_open_case (SchWindow *self, const char *uuid);
 /* Shows a toast. */
 void       sch_window_toast (SchWindow *self, const char *message);
 /* The engine whose state the header bar and banners show, and that

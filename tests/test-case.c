@@ -288,6 +288,17 @@ test_case_states (void)
   g_assert_false (sch_case_state_is_editable (SCH_CASE_STATE_COMPLETE));
   g_assert_false (sch_case_state_is_editable (SCH_CASE_STATE_SIGNED));
   g_assert_false (sch_case_state_is_editable (SCH_CASE_STATE_SUBMITTED));
+
+  /* The clerk changes documents in a draft, in a case the office sent back
+   * and in one it asks more of; the signed-form intake also files into a
+   * case awaiting signature; nothing goes in once the case is queued. */
+  g_assert_true (sch_case_state_takes_documents (SCH_CASE_STATE_DOCUMENTS_REQUESTED));
+  g_assert_false (sch_case_state_takes_documents (SCH_CASE_STATE_COMPLETE));
+  g_assert_false (sch_case_state_documents_fixed (SCH_CASE_STATE_AWAITING_SIGNATURE));
+  g_assert_true (sch_case_state_documents_fixed (SCH_CASE_STATE_QUEUED));
+  g_assert_true (sch_case_state_documents_fixed (SCH_CASE_STATE_CLOSED));
+  for (guint i = 0; i < SCH_N_CASE_STATES; i++)
+    g_assert_false (sch_case_state_takes_documents (i) && sch_case_state_documents_fixed (i));
 }
 
 int

@@ -11,28 +11,33 @@ typedef struct {
   const char *label;
   gboolean    editable;
   gboolean    takes_documents;
+  gboolean    documents_fixed;
 } StateInfo;
 
 /* Indexed by SchCaseState; the names are what the database stores, so they
  * must never change. Documents: what the office asks for after submission
- * goes into the case itself, to be sent as a supplement. */
+ * goes into the case itself, to be sent as a supplement. Once queued, the
+ * list of documents for the migration office is made and no page may be
+ * filed any more; a requested supplement is a list of its own. Between the
+ * two, in a complete case or one awaiting signature, only the signed-form
+ * intake files pages. */
 static const StateInfo states[SCH_N_CASE_STATES] = {
-  [SCH_CASE_STATE_DRAFT]               = { "draft", N_("Draft"), TRUE, TRUE },
+  [SCH_CASE_STATE_DRAFT]               = { "draft", N_("Draft"), TRUE, TRUE, FALSE },
   /* Reopened as a draft to be edited again: "complete" means checked. */
-  [SCH_CASE_STATE_COMPLETE]            = { "complete", N_("Complete"), FALSE, FALSE },
-  [SCH_CASE_STATE_AWAITING_SIGNATURE]  = { "awaiting-signature", N_("Awaiting signature"), FALSE, FALSE },
-  [SCH_CASE_STATE_SIGNED]              = { "signed", N_("Signed"), FALSE, FALSE },
-  [SCH_CASE_STATE_QUEUED]              = { "queued", N_("Queued"), FALSE, FALSE },
-  [SCH_CASE_STATE_SENDING]             = { "sending", N_("Sending"), FALSE, FALSE },
-  [SCH_CASE_STATE_SUBMITTED]           = { "submitted", N_("Submitted"), FALSE, FALSE },
-  [SCH_CASE_STATE_RECEIVED]            = { "received", N_("Received"), FALSE, FALSE },
-  [SCH_CASE_STATE_IN_REVIEW]           = { "in-review", N_("In review"), FALSE, FALSE },
-  [SCH_CASE_STATE_DOCUMENTS_REQUESTED] = { "documents-requested", N_("Documents requested"), FALSE, TRUE },
-  [SCH_CASE_STATE_DECIDED]             = { "decided", N_("Decided"), FALSE, FALSE },
-  [SCH_CASE_STATE_CLOSED]              = { "closed", N_("Closed"), FALSE, FALSE },
+  [SCH_CASE_STATE_COMPLETE]            = { "complete", N_("Complete"), FALSE, FALSE, FALSE },
+  [SCH_CASE_STATE_AWAITING_SIGNATURE]  = { "awaiting-signature", N_("Awaiting signature"), FALSE, FALSE, FALSE },
+  [SCH_CASE_STATE_SIGNED]              = { "signed", N_("Signed"), FALSE, FALSE, FALSE },
+  [SCH_CASE_STATE_QUEUED]              = { "queued", N_("Queued"), FALSE, FALSE, TRUE },
+  [SCH_CASE_STATE_SENDING]             = { "sending", N_("Sending"), FALSE, FALSE, TRUE },
+  [SCH_CASE_STATE_SUBMITTED]           = { "submitted", N_("Submitted"), FALSE, FALSE, TRUE },
+  [SCH_CASE_STATE_RECEIVED]            = { "received", N_("Received"), FALSE, FALSE, TRUE },
+  [SCH_CASE_STATE_IN_REVIEW]           = { "in-review", N_("In review"), FALSE, FALSE, TRUE },
+  [SCH_CASE_STATE_DOCUMENTS_REQUESTED] = { "documents-requested", N_("Documents requested"), FALSE, TRUE, FALSE },
+  [SCH_CASE_STATE_DECIDED]             = { "decided", N_("Decided"), FALSE, FALSE, TRUE },
+  [SCH_CASE_STATE_CLOSED]              = { "closed", N_("Closed"), FALSE, FALSE, TRUE },
   /* The server refused the case as invalid: the clerk fixes it. */
-  [SCH_CASE_STATE_NEEDS_ATTENTION]     = { "needs-attention", N_("Needs attention"), TRUE, TRUE },
-  [SCH_CASE_STATE_PURGED]              = { "purged", N_("Purged"), FALSE, FALSE },
+  [SCH_CASE_STATE_NEEDS_ATTENTION]     = { "needs-attention", N_("Needs attention"), TRUE, TRUE, FALSE },
+  [SCH_CASE_STATE_PURGED]              = { "purged", N_("Purged"), FALSE, FALSE, TRUE },
 };
 
 const char *
@@ -86,4 +91,12 @@ sch_case_state_takes_documents (SchCaseState state)
   g_return_val_if_fail (state < SCH_N_CASE_STATES, FALSE);
 
   return states[state].takes_documents;
+}
+
+gboolean
+sch_case_state_documents_fixed (SchCaseState state)
+{
+  g_return_val_if_fail (state < SCH_N_CASE_STATES, FALSE);
+
+  return states[state].documents_fixed;
 }

@@ -30,5 +30,8 @@ const char *sch_case_state_get_label   (SchCaseState state);  /* translated, for
 gboolean    sch_case_state_is_editable (SchCaseState state);
 /* Whether the clerk may add, change or remove documents in this state. */
 gboolean    sch_case_state_takes_documents (SchCaseState state);
+/* Whether no page may be filed in the case any more, not even by the
+ * signed-form intake: its documents for the migration office are listed. */
+gboolean    sch_case_state_documents_fixed (SchCaseState state);
 
 G_END_DECLS

@@ -143,35 +143,6 @@ load_pages (SchStore    *store,
   return g_steal_pointer (&pages);
 }
 
-/* Whether pages may still be added to a case in @state: not once it is
- * queued, as its list of documents for the migration office is made then
- * (a requested supplement is its own list). */
-static gboolean
-documents_open (SchCaseState state)
-{
-  switch (state)
-    {
-    case SCH_CASE_STATE_QUEUED:
-    case SCH_CASE_STATE_SENDING:
-    case SCH_CASE_STATE_SUBMITTED:
-    case SCH_CASE_STATE_RECEIVED:
-    case SCH_CASE_STATE_IN_REVIEW:
-    case SCH_CASE_STATE_DECIDED:
-    case SCH_CASE_STATE_CLOSED:
-    case SCH_CASE_STATE_PURGED:
-      return FALSE;
-    case SCH_CASE_STATE_DRAFT:
-    case SCH_CASE_STATE_COMPLETE:
-    case SCH_CASE_STATE_AWAITING_SIGNATURE:
-    case SCH_CASE_STATE_SIGNED:
-    case SCH_CASE_STATE_DOCUMENTS_REQUESTED:
-    case SCH_CASE_STATE_NEEDS_ATTENTION:
-    case SCH_N_CASE_STATES:
-    default:
-      return TRUE;
-    }
-}
-
 /* The case exists and its documents may change; read inside the change's
  * transaction, so that a case queued a moment ago is not changed. */
 static gboolean
@@ -191,7 +162,7 @@ check_case (SchStore    *store,
   if (rc == SQLITE_ROW)
     {
       if (!sch_case_state_from_string ((const char *) sqlite3_column_text (stmt, 0), &state) ||
-          documents_open (state))
+          !sch_case_state_documents_fixed (state))
         return TRUE;
       g_set_error (error, SCH_STORE_ERROR, SCH_STORE_ERROR_FAILED,
                    _("The documents of case %s no longer change: it is “%s”."),
